@@ -1,0 +1,1 @@
+"""The `swapnlp` command line: one module per command, each with `add_subparser` and `run`."""

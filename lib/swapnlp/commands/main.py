@@ -1,0 +1,46 @@
+"""`swapnlp`: the command-line entry point. Imports stay cheap: each command imports torch only when run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from swapnlp import __version__
+from swapnlp.commands import data, evaluate, predict, train
+from swapnlp.common.errors import ConfigurationError, InputError
+
+COMMANDS = [train, evaluate, predict, data]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="swapnlp", description="Build NLP models from swappable parts.")
+    parser.add_argument("--version", action="version", version=f"swapnlp {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_subparser(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 0
+    try:
+        if getattr(args, "include_package", None):
+            from swapnlp.common.plugins import import_plugins
+
+            import_plugins(args.include_package)
+        return int(args.func(args) or 0)
+    except (ConfigurationError, InputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Reads `text<TAB>label` lines into {"text": TextField, "label": LabelField} instances."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict, Iterable, Optional
+
+from swapnlp.common.errors import ConfigurationError
+from swapnlp.data.dataset_readers.dataset_reader import DatasetReader
+from swapnlp.data.fields import LabelField, TextField
+from swapnlp.data.instance import Instance
+from swapnlp.data.token_indexers import SingleIdTokenIndexer, TokenIndexer
+from swapnlp.data.tokenizers import Tokenizer, WhitespaceTokenizer
+
+
+@DatasetReader.register("classification-tsv")
+class ClassificationTsvReader(DatasetReader):
+    """Each line: the text, a tab, the label. `max_tokens` keeps only the first tokens of long texts.
+
+    tokenizer: how to split the text (default: whitespace).
+    token_indexers: name -> indexer (default: {"tokens": single_id}); the model's embedder must have a
+        token embedder of the same name.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Optional[Tokenizer] = None,
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
+        max_tokens: Optional[int] = None,
+        max_instances: Optional[int] = None,
+    ) -> None:
+        super().__init__(max_instances)
+        self.tokenizer = tokenizer or WhitespaceTokenizer()
+        self.token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
+        self.max_tokens = max_tokens
+
+    def _read(self, file_path: Path) -> Iterable[Instance]:
+        with open(file_path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                line = line.rstrip("\r\n")
+                if not line.strip():
+                    continue
+                columns = line.split("\t")
+                if len(columns) != 2 or not columns[0].strip() or not columns[1].strip():
+                    problem = (f"found {len(columns)} tab-separated columns" if len(columns) != 2
+                               else "the text is empty" if not columns[0].strip() else "the label is empty")
+                    raise ConfigurationError(
+                        f"{file_path}:{number}: expected `text<TAB>label` (2 columns, both non-empty) but "
+                        f"{problem}: {line[:80]!r}. Replace tabs inside the text with spaces.")
+                yield self.text_to_instance(columns[0], columns[1].strip())
+
+    def text_to_instance(self, text: str, label: Optional[str] = None) -> Instance:  # type: ignore[override]
+        """One example; `label` is None at prediction time."""
+        tokens = self.tokenizer.tokenize(text)
+        if self.max_tokens is not None:
+            tokens = tokens[: self.max_tokens]
+        fields = {"text": TextField(tokens, self.token_indexers)}
+        if label is not None:
+            fields["label"] = LabelField(label)
+        return Instance(fields)

@@ -1,0 +1,20 @@
+"""Tokenizer: str -> List[Token]. The first swappable part of every pipeline."""
+
+from __future__ import annotations
+
+from typing import List
+
+from swapnlp.common.registry import Registrable
+from swapnlp.data.tokenizers.token import Token
+
+
+class Tokenizer(Registrable):
+    """Splits a text into tokens. Subclasses implement `tokenize`."""
+
+    default_implementation = "whitespace"
+
+    def tokenize(self, text: str) -> List[Token]:
+        raise NotImplementedError
+
+    def batch_tokenize(self, texts: List[str]) -> List[List[Token]]:
+        return [self.tokenize(text) for text in texts]

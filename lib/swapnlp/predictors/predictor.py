@@ -1,0 +1,71 @@
+"""Predictor: JSON in, JSON out, around a trained model and its dataset reader.
+
+It builds instances with the reader's `text_to_instance`, the same code that built the training data,
+so what the model sees at prediction time is made exactly as it was in training.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Dict, List, Optional, Union
+
+from swapnlp.common.errors import ConfigurationError, InputError
+from swapnlp.common.registry import Registrable
+from swapnlp.data import DatasetReader, Instance
+from swapnlp.models import Model
+
+JsonDict = Dict[str, Any]
+
+
+class Predictor(Registrable):
+    """Subclasses say which JSON fields they read (`input_fields`) and implement `_json_to_instance`."""
+
+    input_fields: ClassVar[List[str]] = []
+
+    def __init__(self, model: Model, dataset_reader: DatasetReader) -> None:
+        self.model = model.eval()
+        self.dataset_reader = dataset_reader
+
+    def _json_to_instance(self, inputs: JsonDict) -> Instance:
+        raise NotImplementedError
+
+    def validate(self, inputs: Any) -> JsonDict:
+        """Check a request: an object with every input field, each a non-empty string."""
+        if not isinstance(inputs, dict):
+            raise InputError(f"a prediction input must be a JSON object with {self.input_fields}, "
+                             f"got {type(inputs).__name__}")
+        for field in self.input_fields:
+            if field not in inputs:
+                raise InputError(f'missing field "{field}" (expected fields: {", ".join(self.input_fields)})', field)
+            if not isinstance(inputs[field], str):
+                raise InputError(f'field "{field}" must be a string, got {type(inputs[field]).__name__}', field)
+            if not inputs[field].strip():
+                raise InputError(f'field "{field}" is empty: give it some text', field)
+        return inputs
+
+    def predict_json(self, inputs: JsonDict) -> JsonDict:
+        return self.predict_batch_json([inputs])[0]
+
+    def predict_batch_json(self, inputs: List[JsonDict]) -> List[JsonDict]:
+        instances = [self._json_to_instance(self.validate(item)) for item in inputs]
+        return [self.format_output(output) for output in self.model.forward_on_instances(instances)]
+
+    def format_output(self, output: JsonDict) -> JsonDict:
+        """Turn the model's per-instance output into the JSON the user sees (default: unchanged)."""
+        return output
+
+    @classmethod
+    def from_archive(cls, archive: Any, predictor_name: Optional[str] = None) -> "Predictor":
+        """The predictor `predictor_name` (default: the model's own) around an Archive's model and reader."""
+        name = predictor_name or type(archive.model).default_predictor
+        if name is None:
+            raise ConfigurationError(f"{type(archive.model).__name__} names no default predictor: pass --predictor "
+                                     f"(available: {', '.join(Predictor.list_available())}).")
+        return Predictor.by_name(name)(archive.model, archive.validation_dataset_reader)
+
+    @classmethod
+    def from_path(cls, archive_path: Union[str, Path], predictor_name: Optional[str] = None,
+                  cuda_device: int = -1) -> "Predictor":
+        from swapnlp.archive import load_archive
+
+        return cls.from_archive(load_archive(archive_path, cuda_device=cuda_device), predictor_name)

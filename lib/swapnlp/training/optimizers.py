@@ -1,0 +1,76 @@
+"""Optimizers by name, each built from the model's named parameters.
+
+Every optimizer accepts `parameter_groups`: a list of [regexes, options] pairs; a parameter whose name
+matches a regex of a group gets that group's options (e.g. no weight decay for biases):
+    "parameter_groups": [[["bias", "LayerNorm\\\\.weight"], {"weight_decay": 0.0}]]
+Parameters with requires_grad=False (frozen) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+import torch
+
+from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.registry import Registrable
+
+NamedParameters = List[Tuple[str, torch.nn.Parameter]]
+ParameterGroups = List[Tuple[List[str], Dict[str, Any]]]
+
+
+class Optimizer(Registrable):
+    """The base of the registry; every registered optimizer is also a `torch.optim.Optimizer`."""
+
+    default_implementation = "adam"
+
+
+def make_parameter_groups(model_parameters: NamedParameters,
+                          groups: Optional[ParameterGroups] = None) -> List[Dict[str, Any]]:
+    """Split trainable parameters into torch optimizer groups; unmatched ones form a last, default group."""
+    trainable = [(name, p) for name, p in model_parameters if p.requires_grad]
+    if not groups:
+        return [{"params": [p for _, p in trainable]}]
+    result: List[Dict[str, Any]] = [{"params": [], **options} for _, options in groups] + [{"params": []}]
+    used = [False] * len(groups)
+    for name, parameter in trainable:
+        for index, (patterns, _) in enumerate(groups):
+            if any(re.search(pattern, name) for pattern in patterns):
+                result[index]["params"].append(parameter)
+                used[index] = True
+                break
+        else:
+            result[-1]["params"].append(parameter)
+    for (patterns, _), was_used in zip(groups, used):
+        if not was_used:
+            raise ConfigurationError(f"trainer.optimizer.parameter_groups: no parameter name matches {patterns}. "
+                                     f"Names look like: {', '.join(n for n, _ in trainable[:5])}.")
+    return [group for group in result if group["params"]]
+
+
+@Optimizer.register("adam")
+class AdamOptimizer(Optimizer, torch.optim.Adam):
+    def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
+                 betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
+                 amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
+                         eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+
+
+@Optimizer.register("adamw")
+class AdamWOptimizer(Optimizer, torch.optim.AdamW):
+    def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
+                 betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
+                 amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
+                         eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+
+
+@Optimizer.register("sgd")
+class SgdOptimizer(Optimizer, torch.optim.SGD):
+    def __init__(self, model_parameters: NamedParameters, lr: float = 0.01, momentum: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False,
+                 parameter_groups: Optional[ParameterGroups] = None) -> None:
+        super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, momentum=momentum,
+                         weight_decay=weight_decay, nesterov=nesterov)

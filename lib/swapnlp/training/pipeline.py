@@ -1,0 +1,141 @@
+"""From a config to a trained, archived model: what `swapnlp train` does, as a function.
+
+    train_model_from_file("configs/bag_of_embeddings.jsonnet", "runs/boe")
+
+Steps: read the data with the dataset reader -> build the vocabulary from the training (and
+validation) instances -> build the model -> build the trainer -> train -> write model.tar.gz ->
+evaluate on the test data when `evaluate_on_test` is true.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Union
+
+import torch
+
+from swapnlp.common.atomic import atomic_write_text
+from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.params import Params
+from swapnlp.data import DataLoader, DatasetReader, Vocabulary
+from swapnlp.models import Model
+from swapnlp.training.trainer import Trainer
+
+CONFIG_NAME = "config.json"
+RUN_MARKERS = ("checkpoint.pt", "metrics.json", "model.tar.gz")  # a folder with one of these holds a run
+VOCABULARY_DIR = "vocabulary"
+
+
+def train_model_from_file(config_file: Union[str, Path], serialization_dir: Union[str, Path],
+                          overrides: Union[str, Mapping[str, Any], None] = None, force: bool = False,
+                          recover: bool = False) -> Model:
+    """Evaluate the Jsonnet config (+ overrides) and train; returns the trained model (best epoch)."""
+    return train_model(Params.from_file(config_file, overrides), serialization_dir, force=force, recover=recover)
+
+
+def prepare_serialization_dir(serialization_dir: Path, params: Params, force: bool, recover: bool) -> None:
+    """Make sure we never overwrite a run by accident, and that --recover resumes the same config."""
+    if force and recover:
+        raise ConfigurationError("use --force (start again, deleting the old run) or --recover (resume it), not both.")
+    config_path = serialization_dir / CONFIG_NAME
+    if any((serialization_dir / name).exists() for name in RUN_MARKERS):
+        if force:
+            shutil.rmtree(serialization_dir)
+        elif recover:
+            if not (serialization_dir / "checkpoint.pt").exists() or not config_path.exists():
+                raise ConfigurationError(f"--recover: {serialization_dir} holds no checkpoint; nothing to resume.")
+            saved = json.loads(config_path.read_text())
+            if saved != params.as_dict():
+                raise ConfigurationError(f"--recover: the config differs from the one saved in {config_path}; "
+                                         f"resume with the same config and overrides, or use --force to restart.")
+        else:
+            raise ConfigurationError(f"{serialization_dir} already holds a run. Use --recover to resume it, "
+                                     f"--force to delete it and start again, or another -s folder.")
+    elif recover:
+        raise ConfigurationError(f"--recover: {serialization_dir} does not exist; nothing to resume.")
+    serialization_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(config_path, json.dumps(params.as_dict(), indent=2) + "\n")
+
+
+def normalize_legacy_keys(params: Params) -> None:
+    """Accept AllenNLP's older `iterator` key as `data_loader` (with a one-line notice)."""
+    if "iterator" not in params:
+        return
+    if "data_loader" in params:
+        raise ConfigurationError('the config has both "iterator" and "data_loader": keep only "data_loader".')
+    iterator = params.pop("iterator").as_dict()
+    kind = iterator.pop("type", "basic")
+    if kind not in ("basic", "bucket"):
+        raise ConfigurationError(f'iterator.type "{kind}" has no equivalent; write a "data_loader" '
+                                 f'({{"batch_size": ..., "shuffle": true, "bucket": true}}) instead.')
+    iterator.pop("sorting_keys", None)  # our bucketing measures lengths itself
+    loader = {"batch_size": iterator.pop("batch_size", 32), "shuffle": True, "bucket": kind == "bucket", **iterator}
+    print(f'notice: "iterator" is the older name of "data_loader"; read as data_loader {json.dumps(loader)}')
+    params["data_loader"] = loader
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def train_model(params: Params, serialization_dir: Union[str, Path], force: bool = False,
+                recover: bool = False) -> Model:
+    """Train from a Params config tree; writes config.json, vocabulary/, checkpoints, metrics and model.tar.gz."""
+    from swapnlp.archive import archive_model
+    from swapnlp.evaluation import evaluate
+
+    serialization_dir = Path(serialization_dir)
+    normalize_legacy_keys(params)
+    Params({k: v for k, v in params.items() if k not in TOP_LEVEL_KEYS}).assert_empty(
+        "the top level of the config", dict.fromkeys(TOP_LEVEL_KEYS, ""))
+    prepare_serialization_dir(serialization_dir, params, force, recover)
+    seed_everything(params.pop("random_seed", 13))
+
+    reader = DatasetReader.from_params(params.pop("dataset_reader"))
+    validation_reader_params = params.pop("validation_dataset_reader", None)
+    validation_reader = DatasetReader.from_params(validation_reader_params) if validation_reader_params else reader
+    loader_params = params.pop("data_loader", Params({}, "data_loader."))
+    validation_loader_params = params.pop("validation_data_loader", None) or loader_params.duplicate()
+    validation_loader_params.history = "validation_data_loader."
+    train_loader = DataLoader.from_params(loader_params.duplicate(), reader=reader,
+                                          data_path=params.pop("train_data_path"))
+    validation_path = params.pop("validation_data_path", None)
+    validation_loader = (DataLoader.from_params(validation_loader_params, reader=validation_reader,
+                                                data_path=validation_path) if validation_path else None)
+    test_path = params.pop("test_data_path", None)
+    evaluate_on_test = params.pop("evaluate_on_test", test_path is not None)
+
+    vocabulary_params = params.pop("vocabulary", Params({}, "vocabulary."))
+    instances = list(train_loader.iter_instances())
+    if validation_loader is not None:
+        instances += list(validation_loader.iter_instances())
+    vocab = Vocabulary.from_params(vocabulary_params, instances=instances)
+    vocab.save_to_files(serialization_dir / VOCABULARY_DIR)
+
+    model = Model.from_params(params.pop("model"), vocab=vocab)
+    train_loader.index_with(vocab)
+    if validation_loader is not None:
+        validation_loader.index_with(vocab)
+    trainer = Trainer.from_params(params.pop("trainer"), model=model, serialization_dir=serialization_dir,
+                                  data_loader=train_loader, validation_data_loader=validation_loader)
+    if recover:
+        trainer.restore_checkpoint()
+    metrics: Dict[str, Any] = trainer.train()
+
+    archive_model(serialization_dir)
+    if test_path and evaluate_on_test:
+        test_metrics = evaluate(model, DataLoader.from_params(loader_params, reader=validation_reader,
+                                                               data_path=test_path))
+        metrics.update({f"test_{k}": v for k, v in test_metrics.items()})
+        print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test_metrics.items()))
+        atomic_write_text(serialization_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    return model
+
+
+TOP_LEVEL_KEYS = ("dataset_reader", "validation_dataset_reader", "train_data_path", "validation_data_path",
+                  "test_data_path", "evaluate_on_test", "data_loader", "validation_data_loader", "vocabulary",
+                  "model", "trainer", "random_seed")

@@ -1,0 +1,235 @@
+"""The trainer: epochs of forward, backward, optimizer step; validation; checkpoints; early stopping.
+
+    trainer = GradientDescentTrainer(model, data_loader=train_loader, validation_data_loader=dev_loader,
+                                     serialization_dir="runs/boe", num_epochs=5)
+    metrics = trainer.train()   # {"best_epoch": ..., "best_validation_accuracy": ..., ...}
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+import torch
+from tqdm.auto import tqdm
+
+from swapnlp.common.atomic import atomic_write_text
+from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.from_params import Lazy
+from swapnlp.common.registry import Registrable
+from swapnlp.data.data_loaders import DataLoader
+from swapnlp.models.model import Model
+from swapnlp.nn.util import batch_size_of, move_to_device
+from swapnlp.training.checkpointer import Checkpointer
+from swapnlp.training.devices import resolve_device
+from swapnlp.training.learning_rate_schedulers import LearningRateScheduler
+from swapnlp.training.metrics import Average
+from swapnlp.training.optimizers import AdamOptimizer, Optimizer
+
+
+class Trainer(Registrable):
+    default_implementation = "gradient_descent"
+
+    def train(self) -> Dict[str, Any]:
+        raise NotImplementedError
+
+
+@Trainer.register("gradient_descent")
+class GradientDescentTrainer(Trainer):
+    """model, data_loader, validation_data_loader, serialization_dir: supplied by the train command.
+    optimizer: default adam. learning_rate_scheduler: stepped after every optimizer step.
+    num_epochs; patience: stop after this many epochs without improvement (None = never).
+    validation_metric: "+accuracy" (higher is better) or "-loss" (lower is better).
+    grad_norm: clip the gradients' total norm to this. num_gradient_accumulation_steps: batches per step.
+    cuda_device: -1 = CPU, N = GPU N.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        data_loader: DataLoader,
+        validation_data_loader: Optional[DataLoader] = None,
+        serialization_dir: Optional[Union[str, Path]] = None,
+        optimizer: Union[Lazy[Optimizer], torch.optim.Optimizer, None] = None,
+        learning_rate_scheduler: Union[Lazy[LearningRateScheduler], torch.optim.lr_scheduler.LRScheduler,
+                                       None] = None,
+        num_epochs: int = 20,
+        patience: Optional[int] = None,
+        validation_metric: str = "-loss",
+        grad_norm: Optional[float] = None,
+        num_gradient_accumulation_steps: int = 1,
+        cuda_device: int = -1,
+        enable_progress_bar: bool = True,
+    ) -> None:
+        if validation_metric[:1] not in "+-" or len(validation_metric) < 2:
+            raise ConfigurationError(f'trainer.validation_metric must start with "+" (higher is better) or "-" '
+                                     f'(lower is better), e.g. "+accuracy" or "-loss"; got "{validation_metric}".')
+        if patience is not None and patience < 1:
+            raise ConfigurationError(f"trainer.patience must be a positive number of epochs or null, got {patience}.")
+        self.device = resolve_device(cuda_device)
+        self.model = model.to(self.device)
+        self.data_loader, self.validation_data_loader = data_loader, validation_data_loader
+        self.serialization_dir = Path(serialization_dir) if serialization_dir else None
+        named = list(self.model.named_parameters())
+        if isinstance(optimizer, Lazy):
+            optimizer = optimizer.construct(model_parameters=named)
+        self.optimizer = optimizer if optimizer is not None else AdamOptimizer(named)
+        steps_per_epoch = max(1, len(data_loader) // num_gradient_accumulation_steps)
+        if isinstance(learning_rate_scheduler, Lazy):
+            learning_rate_scheduler = learning_rate_scheduler.construct(
+                optimizer=self.optimizer, num_epochs=num_epochs, num_steps_per_epoch=steps_per_epoch)
+        self.scheduler = learning_rate_scheduler
+        self.num_epochs, self.patience = num_epochs, patience
+        self.metric_sign, self.metric_name = (1.0 if validation_metric[0] == "+" else -1.0), validation_metric[1:]
+        self.grad_norm, self.accumulation = grad_norm, num_gradient_accumulation_steps
+        self.enable_progress_bar = enable_progress_bar
+        self.checkpointer = Checkpointer(self.serialization_dir) if self.serialization_dir else None
+        # Training state (saved in checkpoints):
+        self.epoch = 0  # epochs completed
+        self.best_score: Optional[float] = None
+        self.best_epoch: Optional[int] = None
+        self.epochs_without_improvement = 0
+        self.history: List[Dict[str, float]] = []
+        self._best_state: Optional[Dict[str, torch.Tensor]] = None
+
+    # -- one epoch ---------------------------------------------------------------------------------
+    def _run_epoch(self, loader: DataLoader, training: bool, description: str) -> Dict[str, float]:
+        self.model.train(training)
+        loss_average = Average()
+        progress = tqdm(loader, desc=description, disable=not self.enable_progress_bar, leave=False,
+                        mininterval=0.5, dynamic_ncols=True)
+        with torch.set_grad_enabled(training):
+            for step, batch in enumerate(progress, start=1):
+                batch = move_to_device(batch, self.device)
+                output = self.model(**batch)
+                if "loss" not in output:
+                    raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
+                                             f"does the data have labels?")
+                loss = output["loss"]
+                if training:
+                    if not torch.isfinite(loss):
+                        raise ValueError(f"the loss is {loss.item()} at epoch {self.epoch}, batch {step}: "
+                                         f"lower the learning rate or set trainer.grad_norm.")
+                    (loss / self.accumulation).backward()
+                    if step % self.accumulation == 0 or step == len(loader):
+                        self._optimizer_step()
+                loss_average(loss.item(), weight=batch_size_of(batch))
+                if self.enable_progress_bar and step % 5 == 0:
+                    progress.set_postfix(loss=f"{loss_average.get_metric():.4f}",
+                                         **{k: f"{v:.4f}" for k, v in self.model.get_metrics().items()})
+        progress.close()
+        return {"loss": loss_average.get_metric(), **self.model.get_metrics(reset=True)}
+
+    def _optimizer_step(self) -> None:
+        if self.grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_norm)
+        self.optimizer.step()
+        if self.scheduler is not None:
+            self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+
+    # -- the loop ----------------------------------------------------------------------------------
+    def train(self) -> Dict[str, Any]:
+        """Train for the remaining epochs; returns the final metrics (also written to metrics.json)."""
+        start = time.perf_counter()
+        for epoch in range(self.epoch, self.num_epochs):
+            epoch_start = time.perf_counter()
+            self.data_loader.set_epoch(epoch)
+            metrics = {f"training_{k}": v for k, v in
+                       self._run_epoch(self.data_loader, True, f"epoch {epoch + 1}/{self.num_epochs}").items()}
+            if self.validation_data_loader is not None:
+                with torch.inference_mode():
+                    validation = self._run_epoch(self.validation_data_loader, False, "validation")
+                metrics.update({f"validation_{k}": v for k, v in validation.items()})
+            metrics["epoch_duration_s"] = time.perf_counter() - epoch_start
+            self.epoch = epoch + 1
+            improved = self._track_best(metrics)
+            self.history.append(metrics)
+            self._print_epoch(metrics, improved)
+            self._save(metrics)
+            if self.patience is not None and self.epochs_without_improvement >= self.patience:
+                print(f"stopping early: no improvement in validation {self.metric_name} for {self.patience} epochs")
+                break
+        if self._best_state is not None:
+            self.model.load_state_dict(self._best_state)
+        return self._final_metrics(time.perf_counter() - start)
+
+    def _score(self, metrics: Dict[str, float]) -> float:
+        key = f"validation_{self.metric_name}" if self.validation_data_loader else f"training_{self.metric_name}"
+        if key not in metrics:
+            available = sorted(k.split("_", 1)[1] for k in metrics if k.startswith(key.split("_")[0]))
+            raise ConfigurationError(f'trainer.validation_metric "{self.metric_name}" is not reported by the model. '
+                                     f"Available: {', '.join(available)}.")
+        return self.metric_sign * metrics[key]
+
+    def _track_best(self, metrics: Dict[str, float]) -> bool:
+        score = self._score(metrics)
+        if self.best_score is not None and score <= self.best_score:
+            self.epochs_without_improvement += 1
+            return False
+        self.best_score, self.best_epoch, self.epochs_without_improvement = score, self.epoch, 0
+        self._best_state = copy.deepcopy({k: v.detach().cpu() for k, v in self.model.state_dict().items()})
+        if self.checkpointer:
+            self.checkpointer.save_best_weights(self._best_state)
+        return True
+
+    def _print_epoch(self, metrics: Dict[str, float], improved: bool) -> None:
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in metrics.items() if k != "epoch_duration_s")
+        best = "  (best so far)" if improved else ""
+        print(f"epoch {self.epoch}/{self.num_epochs}  {shown}  [{metrics['epoch_duration_s']:.1f}s]{best}")
+
+    def _final_metrics(self, duration: float) -> Dict[str, Any]:
+        final: Dict[str, Any] = {"epoch": self.epoch, "best_epoch": self.best_epoch, "training_duration_s": duration}
+        if self.history:
+            final.update(self.history[-1])
+            final.update({f"best_{k}": v for k, v in self.history[self.best_epoch - 1].items()
+                          if k.startswith("validation_")} if self.best_epoch else {})
+        if self.serialization_dir:
+            atomic_write_text(self.serialization_dir / "metrics.json", json.dumps(final, indent=2) + "\n")
+        return final
+
+    # -- checkpoints -------------------------------------------------------------------------------
+    def _save(self, metrics: Dict[str, float]) -> None:
+        if not self.checkpointer or self.serialization_dir is None:
+            return
+        atomic_write_text(self.serialization_dir / f"metrics_epoch_{self.epoch - 1}.json",
+                          json.dumps({"epoch": self.epoch - 1, **metrics}, indent=2) + "\n")
+        self.checkpointer.save_checkpoint(self.state_dict())
+
+    def state_dict(self) -> Dict[str, Any]:
+        """Everything needed to continue exactly where this epoch ended."""
+        return {
+            "epoch": self.epoch, "best_score": self.best_score, "best_epoch": self.best_epoch,
+            "epochs_without_improvement": self.epochs_without_improvement, "history": self.history,
+            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
+            "torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
+        }
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and state["scheduler"] is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        self.epoch, self.best_score, self.best_epoch = state["epoch"], state["best_score"], state["best_epoch"]
+        self.epochs_without_improvement, self.history = state["epochs_without_improvement"], state["history"]
+        torch.set_rng_state(state["torch_rng"])
+        random.setstate(state["python_rng"])
+        if self.checkpointer and self.checkpointer.best_weights_path().exists():
+            from swapnlp.training.checkpointer import load_weights
+
+            self._best_state = load_weights(self.checkpointer.best_weights_path())
+
+    def restore_checkpoint(self) -> bool:
+        """Load the last checkpoint of serialization_dir, if any; True when one was found."""
+        state = self.checkpointer.load_checkpoint() if self.checkpointer else None
+        if state is None:
+            return False
+        self.load_state_dict(state)
+        print(f"resuming from the checkpoint after epoch {self.epoch} in {self.serialization_dir}")
+        return True
+
