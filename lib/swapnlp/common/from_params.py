@@ -10,7 +10,9 @@ not set. Every error names the key path, the value and what would be accepted.
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
+import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +20,12 @@ from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Tuple,
 
 from swapnlp.common.errors import ConfigurationError, did_you_mean
 from swapnlp.common.params import Params
-from swapnlp.common.registry import Registrable
+from swapnlp.common.registry import Registrable, has_registry
 
 T = TypeVar("T")
+UNION_TYPES = (Union, types.UnionType)  # Optional[int] and int | None
+SEQUENCE_TYPES = (list, tuple, set, collections.abc.Sequence, collections.abc.Iterable)
+MAPPING_TYPES = (dict, collections.abc.Mapping)
 _NO_DEFAULT = inspect.Parameter.empty
 
 
@@ -97,7 +102,7 @@ def construct_value(annotation: Any, value: Any, path: str, extras: Dict[str, An
 
     if annotation is Any or annotation is inspect.Parameter.empty:
         return value.as_dict() if isinstance(value, Params) else value
-    if origin is Union:
+    if origin in UNION_TYPES:
         if value is None and type(None) in args:
             return None
         errors = []
@@ -115,7 +120,7 @@ def construct_value(annotation: Any, value: Any, path: str, extras: Dict[str, An
         return value
     if origin is Lazy:
         return Lazy(args[0] if args else Any, value, extras, path)
-    if origin in (list, List, tuple, Tuple, set, typing.Sequence, typing.Iterable) or annotation in (list, tuple):
+    if origin in SEQUENCE_TYPES or annotation in (list, tuple):
         if not isinstance(value, (list, tuple)):
             raise ConfigurationError(f"{where}: expected a list ({type_name(annotation)}), got {_got(value)}.")
         if origin in (tuple, Tuple) and args and args[-1] is not Ellipsis:  # Tuple[A, B]: one type per item
@@ -127,7 +132,7 @@ def construct_value(annotation: Any, value: Any, path: str, extras: Dict[str, An
             item_types = [args[0] if args else Any] * len(value)
         items = [construct_value(t, v, f"{path}[{i}]", extras) for i, (t, v) in enumerate(zip(item_types, value))]
         return tuple(items) if origin in (tuple, Tuple) else set(items) if origin is set else items
-    if origin in (dict, Dict, typing.Mapping) or annotation is dict:
+    if origin in MAPPING_TYPES or annotation is dict:
         if not isinstance(value, (dict, Params)):
             raise ConfigurationError(f"{where}: expected an object ({type_name(annotation)}), got {_got(value)}.")
         value_type = args[1] if len(args) == 2 else Any
@@ -196,7 +201,8 @@ def _construct_object(cls: type, params: Params, path: str, extras: Dict[str, An
 
 
 def _has_registry(cls: type) -> bool:
-    return bool(cls.list_available()) or cls.default_implementation is not None
+    """Is `cls` a registry base (dispatching on "type"), rather than one registered implementation?"""
+    return has_registry(cls)
 
 
 def _is_buildable(cls: type) -> bool:
@@ -236,7 +242,7 @@ def type_name(annotation: Any) -> str:
     if annotation is Any or annotation is inspect.Parameter.empty:
         return "any"
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is Union:
+    if origin in UNION_TYPES:
         rest = [a for a in args if a is not type(None)]
         inner = ", ".join(type_name(a) for a in rest)
         return f"Optional[{inner}]" if len(rest) < len(args) and len(rest) == 1 else f"Union[{inner}]"

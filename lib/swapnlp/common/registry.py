@@ -14,7 +14,6 @@ A dotted class path ("my_package.encoders.MyEncoder") works too, without registe
 from __future__ import annotations
 
 import importlib
-from collections import defaultdict
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple, Type, TypeVar
 
 from swapnlp.common.errors import ConfigurationError, did_you_mean
@@ -22,7 +21,7 @@ from swapnlp.common.errors import ConfigurationError, did_you_mean
 T = TypeVar("T", bound="Registrable")
 
 # base class -> {name: (subclass, constructor method name or None for __init__)}
-_REGISTRY: Dict[type, Dict[str, Tuple[type, Optional[str]]]] = defaultdict(dict)
+_REGISTRY: Dict[type, Dict[str, Tuple[type, Optional[str]]]] = {}
 
 
 class Registrable:
@@ -39,7 +38,7 @@ class Registrable:
         `constructor` names a classmethod to build it with instead of `__init__`
         (its signature is then the config schema).
         """
-        registry = _REGISTRY[cls]
+        registry = _REGISTRY.setdefault(cls, {})
 
         def add(subclass: Type[T]) -> Type[T]:
             if name in registry and not exist_ok and registry[name][0] is not subclass:
@@ -56,7 +55,7 @@ class Registrable:
     @classmethod
     def resolve(cls, name: str) -> Tuple[type, Optional[str]]:
         """(subclass, constructor name) for a registered name or a dotted class path."""
-        registry = _REGISTRY[cls]
+        registry = _REGISTRY.get(cls, {})
         if name in registry:
             return registry[name]
         if "." in name:
@@ -83,7 +82,7 @@ class Registrable:
     @classmethod
     def list_available(cls) -> List[str]:
         """Registered names, the default implementation first."""
-        names = sorted(_REGISTRY[cls])
+        names = sorted(_REGISTRY.get(cls, {}))
         default = cls.default_implementation
         if default in names:
             names.remove(default)
@@ -103,7 +102,7 @@ class Registrable:
     @classmethod
     def registered_name(cls, subclass: type) -> Optional[str]:
         """The name `subclass` is registered under in this base's registry, if any."""
-        for name, (registered, _) in _REGISTRY[cls].items():
+        for name, (registered, _) in _REGISTRY.get(cls, {}).items():
             if registered is subclass:
                 return name
         return None
@@ -113,3 +112,9 @@ def registrable_bases() -> List[type]:
     """Every base class that has a registry (used by `swapnlp describe`)."""
     return sorted(_REGISTRY, key=lambda base: base.__name__)
 
+
+
+def has_registry(cls: type) -> bool:
+    """True for a base class that names its implementations (Seq2VecEncoder), not for an implementation
+    (CnnEncoder) -- unless that implementation is itself a base others register under."""
+    return bool(_REGISTRY.get(cls)) or "default_implementation" in vars(cls) and cls.default_implementation is not None

@@ -116,6 +116,14 @@ class Vocabulary(Registrable):
             f"Labels must be seen in the training data; check the label column of your data."
         )
 
+    def get_token_indices(self, tokens: List[str], namespace: str = "tokens") -> List[int]:
+        """The ids of many tokens at once (unknown ones get the OOV id in padded namespaces)."""
+        mapping = self._token_to_index.get(namespace, {})
+        if self.is_padded(namespace) and OOV_TOKEN in mapping:
+            oov = mapping[OOV_TOKEN]
+            return [mapping.get(token, oov) for token in tokens]
+        return [self.get_token_index(token, namespace) for token in tokens]
+
     def get_token_from_index(self, index: int, namespace: str = "tokens") -> str:
         return self._index_to_token[namespace][index]
 
@@ -143,9 +151,13 @@ Vocabulary.register("from_instances", constructor="from_instances")(Vocabulary)
 Vocabulary.register("from_files", constructor="from_files")(Vocabulary)
 
 
+# Line breaks inside tokens are written as a backslash + n / r: a raw "\r" would be read back as "\n".
+_ESCAPES = {"n": "\n", "r": "\r"}
+
+
 def _escape(token: str) -> str:
-    return token.replace("\\", "\\\\").replace("\n", "\\n")
+    return token.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _unescape(line: str) -> str:
-    return re.sub(r"\\(.)", lambda match: "\n" if match.group(1) == "n" else match.group(1), line)
+    return re.sub(r"\\(.)", lambda match: _ESCAPES.get(match.group(1), match.group(1)), line)

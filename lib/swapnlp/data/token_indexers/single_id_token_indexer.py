@@ -31,4 +31,4 @@ class SingleIdTokenIndexer(TokenIndexer):
         counter[self.namespace][self._text(token)] += 1
 
     def tokens_to_indices(self, tokens: List[Token], vocab: Vocabulary) -> IndexedTokens:
-        return {"tokens": [vocab.get_token_index(self._text(t), self.namespace) for t in tokens]}
+        return {"tokens": vocab.get_token_indices([self._text(t) for t in tokens], self.namespace)}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     """`text` is the string; `text_id` / `type_id` are set by tokenizers that own a vocabulary
     (pretrained transformers), so indexers can use them directly; `idx` is the character offset."""

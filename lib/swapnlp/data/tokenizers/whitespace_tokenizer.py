@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import List
 
 from swapnlp.data.tokenizers.token import Token
 from swapnlp.data.tokenizers.tokenizer import Tokenizer
+
+_NON_SPACE = re.compile(r"\S+")
 
 
 @Tokenizer.register("whitespace")
@@ -13,9 +16,4 @@ class WhitespaceTokenizer(Tokenizer):
     """"a  good film" -> [Token("a"), Token("good"), Token("film")] (character offsets in `idx`)."""
 
     def tokenize(self, text: str) -> List[Token]:
-        tokens, position = [], 0
-        for piece in text.split():
-            position = text.index(piece, position)
-            tokens.append(Token(piece, idx=position))
-            position += len(piece)
-        return tokens
+        return [Token(match.group(), idx=match.start()) for match in _NON_SPACE.finditer(text)]

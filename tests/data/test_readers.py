@@ -1,0 +1,110 @@
+"""classification-tsv: reading, truncation, limits, and errors that say file:line and what was expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from swapnlp.common.errors import ConfigurationError
+from swapnlp.data import ClassificationTsvReader, DatasetReader, LabelField, TextField
+from swapnlp.data.token_indexers import SingleIdTokenIndexer
+
+
+def write(tmp_path, text, name="data.tsv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_text_and_label_fields(tmp_path):
+    path = write(tmp_path, "a good film\tpos\nawful  plot\tneg\n")
+    instances = ClassificationTsvReader().read(path)
+    assert len(instances) == 2
+    first = instances[0]
+    assert set(first.fields) == {"text", "label"}
+    assert isinstance(first["text"], TextField) and isinstance(first["label"], LabelField)
+    assert [t.text for t in first["text"].tokens] == ["a", "good", "film"]
+    assert first["label"].label == "pos"
+    assert [t.text for t in instances[1]["text"].tokens] == ["awful", "plot"]
+    assert instances[1]["label"].label == "neg"
+
+
+def test_reads_the_tiny_dataset(tiny_dataset):
+    lines = tiny_dataset.train.read_text().splitlines()
+    instances = ClassificationTsvReader().read(tiny_dataset.train)
+    assert len(instances) == len(lines)
+    assert [i["label"].label for i in instances] == [line.split("\t")[1] for line in lines]
+
+
+def test_built_from_config_with_its_parts():
+    reader = DatasetReader.from_params({"type": "classification-tsv", "tokenizer": "whitespace",
+                                        "token_indexers": {"words": {"type": "single_id", "lowercase_tokens": True}},
+                                        "max_tokens": 3})
+    assert isinstance(reader, ClassificationTsvReader)
+    assert isinstance(reader.token_indexers["words"], SingleIdTokenIndexer)
+    assert reader.token_indexers["words"].lowercase_tokens and reader.max_tokens == 3
+
+
+def test_blank_lines_and_windows_line_ends_are_fine(tmp_path):
+    path = write(tmp_path, "good film\tpos\r\n\n   \nbad film\tneg\r\n")
+    instances = ClassificationTsvReader().read(path)
+    assert [i["label"].label for i in instances] == ["pos", "neg"]
+
+
+def test_label_whitespace_is_stripped(tmp_path):
+    path = write(tmp_path, "good film\t pos \n")
+    assert ClassificationTsvReader().read(path)[0]["label"].label == "pos"
+
+
+def test_max_tokens_keeps_the_first_tokens(tmp_path):
+    path = write(tmp_path, "one two three four five\tpos\nshort\tneg\n")
+    instances = ClassificationTsvReader(max_tokens=3).read(path)
+    assert [t.text for t in instances[0]["text"].tokens] == ["one", "two", "three"]
+    assert [t.text for t in instances[1]["text"].tokens] == ["short"]
+
+
+def test_max_instances_limits_how_many_are_read(tiny_dataset):
+    instances = ClassificationTsvReader(max_instances=5).read(tiny_dataset.train)
+    assert len(instances) == 5
+    everything = ClassificationTsvReader().read(tiny_dataset.train)
+    assert [i["text"].human_readable_repr() for i in instances] == \
+           [i["text"].human_readable_repr() for i in everything[:5]]
+
+
+def test_text_to_instance_without_label_is_for_prediction():
+    instance = ClassificationTsvReader(max_tokens=2).text_to_instance("a b c")
+    assert set(instance.fields) == {"text"}
+    assert len(instance["text"]) == 2
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("a good film pos", "found 1 tab-separated columns"),
+    ("a good\tfilm\tpos", "found 3 tab-separated columns"),
+    ("a good film\t", "the label is empty"),
+    ("a good film\t   ", "the label is empty"),
+    ("\tpos", "the text is empty"),
+    ("   \tpos", "the text is empty"),
+])
+def test_malformed_line_names_file_line_and_what_was_expected(tmp_path, line, problem):
+    path = write(tmp_path, f"fine film\tpos\nbad film\tneg\n{line}\nlast\tpos\n")
+    with pytest.raises(ConfigurationError) as error:
+        ClassificationTsvReader().read(path)
+    message = str(error.value)
+    assert f"{path}:3:" in message
+    assert "expected `text<TAB>label`" in message
+    assert problem in message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigurationError, match="data file not found") as error:
+        ClassificationTsvReader().read(tmp_path / "nope.tsv")
+    assert "nope.tsv" in str(error.value)
+
+
+def test_missing_file_under_a_data_folder_says_how_to_fetch(tmp_path):
+    with pytest.raises(ConfigurationError, match="swapnlp data fetch"):
+        ClassificationTsvReader().read(tmp_path / "data" / "movie_review" / "train.tsv")
+
+
+def test_empty_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigurationError, match="holds no instances"):
+        ClassificationTsvReader().read(write(tmp_path, "\n\n"))
