@@ -7,7 +7,7 @@ same initial weights, interleaved (trainer, plain, trainer, plain, ...) so both 
 The trainer's epoch includes everything it does for a learner: progress bar, metrics, checkpoint.
 
     python benchmarks/trainer_overhead.py [--repeats 5]
-Prints a Markdown row; the ratio is median(trainer) / median(plain).
+Prints a Markdown row; the ratio is median(trainer) / median(plain). One untimed warm-up step first.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def main() -> None:
     lr = config["trainer"]["optimizer"]["lr"]
     model, train, dev = build(config)
     initial = copy.deepcopy(model.state_dict())
+    # Warm-up, untimed: torch's first optimizer builds import torch._dynamo (seconds, once per process).
+    run_plain(model, list(train)[:2], [], initial, lr)
     trainer_times, plain_times = [], []
     for repeat in range(args.repeats):
         train.set_epoch(repeat)

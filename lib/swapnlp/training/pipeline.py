@@ -55,7 +55,7 @@ def prepare_serialization_dir(serialization_dir: Path, params: Params, force: bo
             raise ConfigurationError(f"{serialization_dir} already holds a run. Use --recover to resume it, "
                                      f"--force to delete it and start again, or another -s folder.")
     elif recover:
-        raise ConfigurationError(f"--recover: {serialization_dir} does not exist; nothing to resume.")
+        raise ConfigurationError(f"--recover: {serialization_dir} holds no run to resume; drop --recover to start one.")
     serialization_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(config_path, json.dumps(params.as_dict(), indent=2) + "\n")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, Optional
+from typing import Dict, Iterable, List, Literal, Optional, TypeVar
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.dataset_readers.dataset_reader import DatasetReader
@@ -15,11 +15,13 @@ from swapnlp.data.tokenizers import Tokenizer, WhitespaceTokenizer
 
 @DatasetReader.register("classification-tsv")
 class ClassificationTsvReader(DatasetReader):
-    """Each line: the text, a tab, the label. `max_tokens` keeps only the first tokens of long texts.
+    """Each line: the text, a tab, the label.
 
     tokenizer: how to split the text (default: whitespace).
     token_indexers: name -> indexer (default: {"tokens": single_id}); the model's embedder must have a
         token embedder of the same name.
+    max_tokens: cut longer texts to this many tokens, keeping by `truncation` the "head" (first tokens),
+        the "tail" (last tokens, where reviews often give their verdict) or "head+tail" (half of each).
     """
 
     def __init__(
@@ -27,12 +29,13 @@ class ClassificationTsvReader(DatasetReader):
         tokenizer: Optional[Tokenizer] = None,
         token_indexers: Optional[Dict[str, TokenIndexer]] = None,
         max_tokens: Optional[int] = None,
+        truncation: Literal["head", "tail", "head+tail"] = "head",
         max_instances: Optional[int] = None,
     ) -> None:
         super().__init__(max_instances)
         self.tokenizer = tokenizer or WhitespaceTokenizer()
         self.token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
-        self.max_tokens = max_tokens
+        self.max_tokens, self.truncation = max_tokens, truncation
 
     def _read(self, file_path: Path) -> Iterable[Instance]:
         with open(file_path, encoding="utf-8") as lines:
@@ -53,8 +56,23 @@ class ClassificationTsvReader(DatasetReader):
         """One example; `label` is None at prediction time."""
         tokens = self.tokenizer.tokenize(text)
         if self.max_tokens is not None:
-            tokens = tokens[: self.max_tokens]
+            tokens = truncate(tokens, self.max_tokens, self.truncation)
         fields = {"text": TextField(tokens, self.token_indexers)}
         if label is not None:
             fields["label"] = LabelField(label)
         return Instance(fields)
+
+
+T = TypeVar("T")
+
+
+def truncate(tokens: List[T], max_tokens: int, truncation: str = "head") -> List[T]:
+    """At most `max_tokens` tokens: the first ("head"), the last ("tail"), or half of each ("head+tail")."""
+    if len(tokens) <= max_tokens:
+        return tokens
+    if truncation == "head":
+        return tokens[:max_tokens]
+    if truncation == "tail":
+        return tokens[len(tokens) - max_tokens:]
+    head = max_tokens // 2
+    return tokens[:head] + tokens[len(tokens) - (max_tokens - head):]
