@@ -1,14 +1,15 @@
 // The bag-of-embeddings config with one part swapped: a bidirectional LSTM encoder.
-// Long reviews (~750 tokens) are cut to their last 400 tokens (where reviewers tend to give their verdict),
+// Long reviews (~750 tokens) are cut to their last 256 tokens (where reviewers tend to give their verdict),
 // to keep an epoch short on a laptop.
 // swapnlp train configs/lstm.jsonnet -s runs/lstm
 local boe = import "bag_of_embeddings.jsonnet";
 local embedding_dim = 64;
 
 boe + {
-  "dataset_reader"+: {"max_tokens": 400, "truncation": "tail"},
+  "dataset_reader"+: {"max_tokens": 256, "truncation": "tail"},
   "model"+: {
     "encoder": {"type": "lstm", "input_size": embedding_dim, "hidden_size": 64, "bidirectional": true},
     "dropout": 0.3,
   },
+  "trainer"+: {"num_epochs": 10, "patience": 3},
 }

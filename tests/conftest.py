@@ -88,6 +88,18 @@ def write_config(path: Path, config: Dict[str, Any]) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """Tiny models run fastest on one thread; several threads per test process (with pytest-xdist, on a
+    shared 2-core machine) spend far more time waiting for each other than computing."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
 @pytest.fixture
 def tiny_dataset(tmp_path: Path) -> TinyDataset:
     """train/dev/test TSVs (48/16/16 lines) in tmp_path/tiny."""

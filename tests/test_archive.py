@@ -90,7 +90,7 @@ def add_file(tar, name, data=b"x"):
 def make_tar(path, build):
     with tarfile.open(path, "w:gz") as tar:
         add_file(tar, "config.json", b"{}")  # a harmless member first: nothing may be written before refusing
-        build(tar)
+        build(tar, path.parent)
     return path
 
 
@@ -108,12 +108,12 @@ def add_hardlink(tar):
     tar.addfile(info)
 
 
-EVIL_TARS = {
-    "dotdot": lambda tar: add_file(tar, "../evil", b"escaped"),
-    "nested_dotdot": lambda tar: add_file(tar, "vocabulary/../../evil", b"escaped"),
-    "absolute": lambda tar: add_file(tar, "/tmp/swapnlp-test-evil-absolute", b"escaped"),
-    "symlink": add_symlink,
-    "hardlink": add_hardlink,
+EVIL_TARS = {  # kind -> build(tar, folder of the archive)
+    "dotdot": lambda tar, folder: add_file(tar, "../evil", b"escaped"),
+    "nested_dotdot": lambda tar, folder: add_file(tar, "vocabulary/../../evil", b"escaped"),
+    "absolute": lambda tar, folder: add_file(tar, str(folder / "evil"), b"escaped"),
+    "symlink": lambda tar, folder: add_symlink(tar),
+    "hardlink": lambda tar, folder: add_hardlink(tar),
 }
 
 
@@ -127,7 +127,7 @@ def test_safe_extract_refuses_unsafe_members_and_writes_nothing(tmp_path, kind):
     assert "refusing to extract" in str(error.value)
     assert list(target.iterdir()) == []
     assert sorted(p.name for p in (tmp_path / "sandbox").iterdir()) == ["target"]
-    assert not (tmp_path / "evil").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["evil.tar.gz", "sandbox"]
 
 
 @pytest.mark.parametrize("kind", ["dotdot", "symlink"])
@@ -139,7 +139,7 @@ def test_load_archive_refuses_unsafe_archives(tmp_path, kind):
 
 
 def test_safe_extract_extracts_a_normal_archive(tmp_path):
-    def build(tar):
+    def build(tar, folder):
         info = tarfile.TarInfo("vocabulary")
         info.type = tarfile.DIRTYPE
         tar.addfile(info)

@@ -325,3 +325,17 @@ def test_unknown_top_level_key(tiny_config, tmp_path):
     assert 'Did you mean "trainer"' in message
     assert "Accepted parameters:" in message and "dataset_reader" in message
     assert not (tmp_path / "run").exists()  # nothing written for a config that is wrong
+
+
+def test_trainer_optimizer_string_shorthand(tiny_config, vocab):
+    from swapnlp.data import SimpleDataLoader
+    from swapnlp.training import Trainer
+    from swapnlp.training.optimizers import AdamOptimizer
+
+    model = build_model(tiny_config, vocab, type="bag_of_embeddings", embedding_dim=8)
+    loader = SimpleDataLoader([], batch_size=2)
+    short = Trainer.from_params({"optimizer": "adam", "enable_progress_bar": False}, model=model, data_loader=loader)
+    long = Trainer.from_params({"optimizer": {"type": "adam"}, "enable_progress_bar": False}, model=model,
+                               data_loader=loader)
+    assert type(short.optimizer) is type(long.optimizer) is AdamOptimizer
+    assert short.optimizer.defaults == long.optimizer.defaults

@@ -62,6 +62,25 @@ def test_max_tokens_keeps_the_first_tokens(tmp_path):
     assert [t.text for t in instances[1]["text"].tokens] == ["short"]
 
 
+@pytest.mark.parametrize("truncation, max_tokens, kept", [
+    ("head", 4, "1 2 3 4"),
+    ("tail", 4, "7 8 9 10"),
+    ("head+tail", 4, "1 2 9 10"),
+    ("head+tail", 5, "1 2 8 9 10"),
+    ("tail", 20, "1 2 3 4 5 6 7 8 9 10"),
+])
+def test_truncation_keeps_head_tail_or_both(truncation, max_tokens, kept):
+    reader = DatasetReader.from_params({"type": "classification-tsv", "max_tokens": max_tokens,
+                                        "truncation": truncation})
+    instance = reader.text_to_instance("1 2 3 4 5 6 7 8 9 10", "pos")
+    assert " ".join(instance["text"].human_readable_repr()) == kept
+
+
+def test_unknown_truncation_is_a_config_error():
+    with pytest.raises(ConfigurationError, match='Did you mean "tail"'):
+        DatasetReader.from_params({"type": "classification-tsv", "truncation": "tial"})
+
+
 def test_max_instances_limits_how_many_are_read(tiny_dataset):
     instances = ClassificationTsvReader(max_instances=5).read(tiny_dataset.train)
     assert len(instances) == 5

@@ -188,9 +188,8 @@ def test_gradient_accumulation_steps_less_often(tiny_dataset, tiny_config, monke
 
 
 def test_learning_rate_scheduler_is_stepped_per_batch(tiny_dataset, tiny_config):
-    from swapnlp.common.from_params import construct_value
+    from swapnlp.common.from_params import Lazy, construct_value
     from swapnlp.training import LearningRateScheduler
-    from swapnlp.common.from_params import Lazy
 
     lazy = construct_value(Lazy[LearningRateScheduler], {"type": "linear_with_warmup", "warmup_steps": 2},
                            "trainer.learning_rate_scheduler", {})
@@ -310,3 +309,21 @@ def test_checkpointer_round_trip(tmp_path):
     assert loaded["epoch"] == 4 and torch.equal(loaded["w"], torch.arange(3))
     checkpointer.save_best_weights({"a": torch.ones(2), "b": torch.zeros(1)})
     assert torch.equal(load_weights(checkpointer.best_weights_path())["a"], torch.ones(2))
+
+
+def test_recovering_a_run_that_stopped_early_trains_no_more(tiny_config, tmp_path, monkeypatch):
+    config = copy.deepcopy(tiny_config)
+    config["trainer"].update({"optimizer": {"type": "sgd", "lr": 0.0}, "num_epochs": 5, "patience": 1})
+    train_model(Params(copy.deepcopy(config)), tmp_path / "run")  # nothing improves: stops after epoch 2
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["epoch"] == 2
+    epochs_run = []
+    original = GradientDescentTrainer._run_epoch
+
+    def counting(self, loader, training, description):
+        epochs_run.append(training)
+        return original(self, loader, training, description)
+
+    monkeypatch.setattr(GradientDescentTrainer, "_run_epoch", counting)
+    train_model(Params(copy.deepcopy(config)), tmp_path / "run", recover=True)
+    assert epochs_run.count(True) == 0
+    assert not (tmp_path / "run" / "metrics_epoch_2.json").exists()

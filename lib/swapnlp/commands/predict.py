@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Iterator, List, Tuple
@@ -29,8 +30,8 @@ def read_json_lines(path: str) -> Iterator[Tuple[int, dict]]:
     """(line number, object) for each non-empty line; a bad line is an error naming file:line."""
     from swapnlp.common.errors import InputError
 
-    lines = sys.stdin if path == "-" else open(path, encoding="utf-8")
-    with lines:
+    lines = contextlib.nullcontext(sys.stdin) if path == "-" else open(path, encoding="utf-8")
+    with lines as lines:
         for number, line in enumerate(lines, start=1):
             if line.strip():
                 try:

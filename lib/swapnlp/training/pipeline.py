@@ -129,7 +129,8 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
     archive_model(serialization_dir)
     if test_path and evaluate_on_test:
         test_metrics = evaluate(model, DataLoader.from_params(loader_params, reader=validation_reader,
-                                                               data_path=test_path))
+                                                               data_path=test_path),
+                                enable_progress_bar=getattr(trainer, "enable_progress_bar", True))
         metrics.update({f"test_{k}": v for k, v in test_metrics.items()})
         print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test_metrics.items()))
         atomic_write_text(serialization_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")

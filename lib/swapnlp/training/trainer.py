@@ -136,7 +136,10 @@ class GradientDescentTrainer(Trainer):
     def train(self) -> Dict[str, Any]:
         """Train for the remaining epochs; returns the final metrics (also written to metrics.json)."""
         start = time.perf_counter()
-        for epoch in range(self.epoch, self.num_epochs):
+        last_epoch = self.num_epochs
+        if self.patience is not None and self.epochs_without_improvement >= self.patience:
+            last_epoch = self.epoch  # a resumed run that had already stopped early has nothing left to do
+        for epoch in range(self.epoch, last_epoch):
             epoch_start = time.perf_counter()
             self.data_loader.set_epoch(epoch)
             metrics = {f"training_{k}": v for k, v in

@@ -1,0 +1,137 @@
+"""Learner answers written by the tests: for each exercise, a correct answer that differs from the
+reference solution, and subtly wrong ones with a piece of the ❌ line each must produce.
+
+The code replaces the exercise's stub (`raise NotImplementedError(...)`), at the stub's indentation.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+# ------------------------------------------------------------------------------------------------- 1.1
+ALTERNATIVE_1_1 = '''
+fields = {}
+fields["text"] = TextField(list(self.tokenizer.tokenize(text)), token_indexers=self.token_indexers)
+if label is None:
+    return Instance(fields)
+fields["label"] = LabelField(str(label), label_namespace="labels")
+return Instance(fields)
+'''
+
+WRONG_1_1: Dict[str, Tuple[str, str]] = {
+    "label even when there is none": ('''
+tokens = self.tokenizer.tokenize(text)
+return Instance({"text": TextField(tokens, self.token_indexers), "label": LabelField(label)})
+''', 'must have only the "text" field'),
+    "str.split instead of the tokenizer": ('''
+from swapnlp.data import Token
+fields = {"text": TextField([Token(word) for word in text.split()], self.token_indexers)}
+if label is not None:
+    fields["label"] = LabelField(label)
+return Instance(fields)
+''', "split the text with the reader's tokenizer"),
+    "new indexers instead of the reader's": ('''
+fields = {"text": TextField(self.tokenizer.tokenize(text), {"tokens": SingleIdTokenIndexer()})}
+if label is not None:
+    fields["label"] = LabelField(label)
+return Instance(fields)
+''', "the reader's token indexers"),
+    "another field name": ('''
+fields = {"sentence": TextField(self.tokenizer.tokenize(text), self.token_indexers)}
+if label is not None:
+    fields["label"] = LabelField(label)
+return Instance(fields)
+''', 'exactly the fields "text" and "label"'),
+    "a changed label": ('''
+fields = {"text": TextField(self.tokenizer.tokenize(text), self.token_indexers)}
+if label is not None:
+    fields["label"] = LabelField(label.upper())
+return Instance(fields)
+''', "must hold the label it was given"),
+    "plain strings as tokens": ('''
+fields = {"text": TextField(text.split(), self.token_indexers)}
+if label is not None:
+    fields["label"] = LabelField(label)
+return Instance(fields)
+''', "not plain strings"),
+    "returns a dict": ('''
+fields = {"text": TextField(self.tokenizer.tokenize(text), self.token_indexers)}
+if label is not None:
+    fields["label"] = LabelField(label)
+return fields
+''', "must return an Instance"),
+}
+
+# ------------------------------------------------------------------------------------------------- 1.2
+ALTERNATIVE_1_2 = '''
+mask = text["tokens"]["tokens"] != 0
+vectors = self.encoder(self.embedder(text), mask=mask)
+logits = self.classifier(vectors)
+log_probs = torch.log_softmax(logits, dim=1)
+result = dict(logits=logits, probs=log_probs.exp())
+if label is not None:
+    result["loss"] = torch.nn.functional.nll_loss(log_probs, label)
+    self.accuracy(predictions=logits, gold_labels=label)
+return result
+'''
+
+_FORWARD = '''
+mask = get_text_field_mask(text)
+logits = self.classifier(self.encoder(self.embedder(text), mask))
+output = {{"logits": logits, "probs": {probs}}}
+if label is not None:
+    output["loss"] = {loss}
+    {metric}
+return output
+'''
+
+
+def _forward(probs: str = "torch.softmax(logits, dim=-1)",
+             loss: str = "torch.nn.functional.cross_entropy(logits, label)",
+             metric: str = "self.accuracy(logits, label)") -> str:
+    return _FORWARD.format(probs=probs, loss=loss, metric=metric)
+
+
+WRONG_1_2: Dict[str, Tuple[str, str]] = {
+    "forgets the mask": ('''
+embedded = self.embedder(text)
+logits = self.classifier(self.encoder(embedded))
+output = {"logits": logits, "probs": torch.softmax(logits, dim=-1)}
+if label is not None:
+    output["loss"] = torch.nn.functional.cross_entropy(logits, label)
+    self.accuracy(logits, label)
+return output
+''', "pass it to the encoder"),
+    "unnormalised probs": (_forward(probs="logits"), "probability distribution"),
+    "softmax over the batch": (_forward(probs="torch.softmax(logits, dim=0)"), "probability distribution"),
+    "loss of the probs": (_forward(loss="torch.nn.functional.cross_entropy(torch.softmax(logits, dim=-1), label)"),
+                          "the loss is computed from the probs"),
+    "no accuracy": (_forward(metric="pass"), "call self.accuracy(logits, label)"),
+    "detached": (_forward().replace("logits = self.classifier(", "logits = self.classifier(").replace(
+        "self.encoder(self.embedder(text), mask)", "self.encoder(self.embedder(text), mask).detach()"),
+        "no gradient reaches the embedder"),
+}
+
+# ------------------------------------------------------------------------------------------------- 2.1
+ALTERNATIVE_2_1 = """
+return '''
+local baseline = import "baseline.jsonnet";
+baseline + {"model"+: {"encoder": {"type": "lstm", "input_size": 16, "hidden_size": 24}}}
+'''
+"""
+
+WRONG_2_1 = """
+return '''
+local baseline = import "baseline.jsonnet";
+baseline + {"model"+: {"encoder": {"type": "bag_of_embeddings", "embedding_dim": 16, "averaged": false}}}
+'''
+"""
+WRONG_2_1_MESSAGE = "still a bag_of_embeddings"
+
+ALTERNATIVES = {"1.1": ALTERNATIVE_1_1, "1.2": ALTERNATIVE_1_2, "2.1": ALTERNATIVE_2_1}
+# the one subtly wrong answer per exercise that also goes through nbval
+NBVAL_WRONG = {
+    "1.1": WRONG_1_1["label even when there is none"],
+    "1.2": WRONG_1_2["forgets the mask"],
+    "2.1": (WRONG_2_1, WRONG_2_1_MESSAGE),
+}
