@@ -43,3 +43,16 @@ test: setup
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
+
+# --------------------------------------------------------------------------------------------------------
+# The course (issue 3): exercises/ is GENERATED from solutions/ (the single source of truth).
+#   make exercises   regenerate exercises/ from solutions/ (byte-identical when nothing changed)
+#   make solutions   re-execute solutions/ in place to refresh their stored outputs (nbval compares with
+#                    them but cannot write them), then regenerate exercises/
+.PHONY: solutions
+
+exercises: setup
+	$(BIN)/python -m course build-exercises
+
+solutions: setup
+	$(BIN)/python -m course run-solutions

@@ -11,10 +11,11 @@ from collections import Counter
 from typing import Dict, List, Optional
 
 import torch
+from torch.nn.functional import pad
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.fields.field import Field
-from swapnlp.data.token_indexers.token_indexer import IndexedTokens, TokenIndexer
+from swapnlp.data.token_indexers.token_indexer import TokenIndexer
 from swapnlp.data.tokenizers.token import Token
 from swapnlp.data.vocabulary import Vocabulary
 
@@ -25,7 +26,7 @@ class TextField(Field):
     def __init__(self, tokens: List[Token], token_indexers: Dict[str, TokenIndexer]) -> None:
         self.tokens = tokens
         self.token_indexers = token_indexers
-        self._indexed: Optional[Dict[str, IndexedTokens]] = None
+        self._indexed: Optional[Dict[str, Dict[str, torch.Tensor]]] = None  # ids as 1-D LongTensors
 
     def count_vocab_items(self, counter: Dict[str, Counter]) -> None:
         for indexer in self.token_indexers.values():
@@ -33,10 +34,11 @@ class TextField(Field):
                 indexer.count_vocab_items(token, counter)
 
     def index(self, vocab: Vocabulary) -> None:
-        self._indexed = {name: indexer.tokens_to_indices(self.tokens, vocab)
+        self._indexed = {name: {key: torch.tensor(ids, dtype=torch.long) for key, ids in
+                                indexer.tokens_to_indices(self.tokens, vocab).items()}
                          for name, indexer in self.token_indexers.items()}
 
-    def _require_indexed(self) -> Dict[str, IndexedTokens]:
+    def _require_indexed(self) -> Dict[str, Dict[str, torch.Tensor]]:
         if self._indexed is None:
             raise ConfigurationError("TextField used before indexing: call instance.index_fields(vocab) first "
                                      "(data loaders do this in index_with(vocab)).")
@@ -51,14 +53,15 @@ class TextField(Field):
         return lengths
 
     def as_tensor(self, padding_lengths: Dict[str, int]) -> TextFieldTensors:
+        """Each id list padded (with its indexer's padding value) or cut to the batch's length."""
         tensors: TextFieldTensors = {}
         for name, indexed in self._require_indexed().items():
             indexer = self.token_indexers[name]
             tensors[name] = {}
             for key, ids in indexed.items():
-                length = padding_lengths[f"{name}.{key}"]
-                padded = list(ids[:length]) + [indexer.padding_value(key)] * (length - len(ids))
-                tensors[name][key] = torch.tensor(padded, dtype=torch.long)
+                extra = padding_lengths[f"{name}.{key}"] - len(ids)
+                padded = ids[: len(ids) + extra] if extra < 0 else pad(ids, (0, extra), value=indexer.padding_value(key))
+                tensors[name][key] = padded
         return tensors
 
     def batch_tensors(self, tensors: List[TextFieldTensors]) -> TextFieldTensors:

@@ -1,0 +1,423 @@
+"""Behavioural checks of the learner's work: `check("1.2")` runs their objects and says what is wrong.
+
+A check never compares text with the reference solution. It takes the learner's objects from the calling
+notebook's globals (or from `namespace`), runs them on small inputs it makes itself and tests what they
+DO: the fields an instance has, the shapes and values a model returns, whether padding changes a result,
+whether the loss goes down, what dev accuracy a config reaches...
+
+It prints exactly one line, the same line for every correct solution:
+
+    ✅ Exercise 1.2 passed: <what works>
+    ❌ Exercise 1.2: <what is wrong>. Hint: course.hint("1.2")
+
+and returns True or False. Anything the learner's code prints or warns while it is checked is swallowed,
+and an exception inside it (the NotImplementedError of an unfilled exercise, say) becomes the ❌ line:
+that is what makes `pytest --nbval exercises/...` fail at the check cell, by a different output, until
+the work is right. Passes are recorded in the progress file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import io
+import json
+import math
+import re
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional
+
+from course import progress, syllabus
+
+PASS_MARK = "✅"
+FAIL_MARK = "❌"
+TARGET_ACCURACY_2_1 = 0.90
+EXPERIMENT_RUN = "runs/experiment"  # where the 2.1 notebook trains the learner's config, inside WORK_DIR
+
+
+class CheckFailed(Exception):
+    """What is wrong, in one sentence the learner can act on."""
+
+
+def check(exercise_id: str, namespace: Optional[Mapping[str, Any]] = None) -> bool:
+    """Check exercise `exercise_id` on the objects of the calling notebook (or of `namespace`)."""
+    if namespace is None:
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        namespace = caller.f_globals if caller is not None else {}
+        del frame, caller
+    passed, message = run_check(exercise_id, namespace)
+    print(message)
+    return passed
+
+
+def run_check(exercise_id: str, namespace: Mapping[str, Any]) -> "tuple[bool, str]":
+    """(passed, the one line `check` prints); records the result in the progress file."""
+    try:
+        syllabus.exercise(exercise_id)
+        function = CHECKS[exercise_id]
+    except KeyError:
+        known = ", ".join(e.id for e in syllabus.EXERCISES)
+        return False, f"{FAIL_MARK} There is no exercise {exercise_id!r} (exercises: {known})."
+    try:
+        with _quiet():
+            success = function(namespace)
+        passed, line = True, f"{PASS_MARK} Exercise {exercise_id} passed: {_one_line(success)}"
+    except CheckFailed as failure:
+        passed, line = False, _failure_line(exercise_id, str(failure))
+    except Exception as error:  # a bug met while checking: still one friendly line
+        passed, line = False, _failure_line(exercise_id, f"the check could not run your code: {_describe(error)}")
+    try:
+        progress.record_check(exercise_id, passed)
+    except OSError:
+        pass  # a read-only data folder must not change what the check says
+    return passed, line
+
+
+def _failure_line(exercise_id: str, problem: str) -> str:
+    problem = _one_line(problem).rstrip(".")
+    return f'{FAIL_MARK} Exercise {exercise_id}: {problem}. Hint: course.hint("{exercise_id}")'
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    text = re.sub(r"\s+", " ", str(text)).strip()
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)  # object addresses change every run
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _describe(error: BaseException) -> str:
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Swallow prints and warnings of the checked code; keep torch's random state and threads as they were."""
+    import torch
+
+    threads = torch.get_num_threads()
+    sink = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+            torch.random.fork_rng(devices=[]):
+        warnings.simplefilter("ignore")
+        torch.manual_seed(0)
+        torch.set_num_threads(1)  # tiny models: one thread is fastest and the results reproducible
+        try:
+            yield
+        finally:
+            torch.set_num_threads(threads)
+
+
+def _get(namespace: Mapping[str, Any], name: str, what: str) -> Any:
+    if name not in namespace:
+        raise CheckFailed(f"{name} is not defined: run the cell that defines {what} first")
+    return namespace[name]
+
+
+def _call(what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run learner code; its exceptions become a CheckFailed that says where."""
+    try:
+        return function(*args, **kwargs)
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        raise CheckFailed(f"{what} is not written yet: it still raises NotImplementedError") from None
+    except Exception as error:
+        raise CheckFailed(f"{what} raised {_describe(error)}") from None
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1.1: the reader's text_to_instance
+# ---------------------------------------------------------------------------------------------------
+def check_text_to_instance(namespace: Mapping[str, Any]) -> str:
+    from swapnlp.data import (DatasetReader, Instance, LabelField, SingleIdTokenIndexer, TextField, Token,
+                              Tokenizer, Vocabulary, batch_instances)
+
+    reader_class = _get(namespace, "MovieReviewReader", "the MovieReviewReader class")
+    if not (isinstance(reader_class, type) and issubclass(reader_class, DatasetReader)):
+        raise CheckFailed("MovieReviewReader must be a class that subclasses DatasetReader")
+    reader = _call("MovieReviewReader()", reader_class)
+    text = "a gripping ,  well acted film"
+
+    def build(what: str, *args: Any, using: Any = reader) -> Any:
+        instance = _call(what, using.text_to_instance, *args)
+        if not isinstance(instance, Instance):
+            raise CheckFailed(f"{what} must return an Instance (Instance(fields)), not a {_type_name(instance)}")
+        return instance
+
+    def text_field_of(instance: Any, what: str) -> Any:
+        field = instance.fields.get("text")
+        if not isinstance(field, TextField):
+            raise CheckFailed(f'the "text" field of {what} must be a TextField, not a {_type_name(field)}')
+        if not all(isinstance(token, Token) for token in field.tokens):
+            raise CheckFailed("the TextField must hold the Tokens that the reader's tokenizer returns "
+                              "(self.tokenizer.tokenize(text)), not plain strings")
+        return field
+
+    # with a label
+    instance = build('text_to_instance(text, "pos")', text, "pos")
+    names = sorted(instance.fields)
+    if names != ["label", "text"]:
+        raise CheckFailed(f'with a label, the instance must have exactly the fields "text" and "label"; '
+                          f"yours has {names}")
+    field = text_field_of(instance, "the instance")
+    expected = [token.text for token in reader.tokenizer.tokenize(text)]
+    if [token.text for token in field.tokens] != expected:
+        raise CheckFailed(f"the tokens of {text!r} should be {expected} (from self.tokenizer), "
+                          f"got {[token.text for token in field.tokens]}")
+    label = instance.fields["label"]
+    if not isinstance(label, LabelField):
+        raise CheckFailed(f'the "label" field must be a LabelField, not a {_type_name(label)}')
+    if label.label != "pos":
+        raise CheckFailed(f'the label field must hold the label it was given ("pos"), not {label.label!r}')
+    if label.label_namespace != "labels":
+        raise CheckFailed(f'the LabelField must use the default namespace "labels" (the model counts its '
+                          f'labels there), not {label.label_namespace!r}')
+
+    # without a label: prediction time
+    for what, args in (("text_to_instance(text)", (text,)), ("text_to_instance(text, None)", (text, None))):
+        instance = build(what, *args)
+        if sorted(instance.fields) != ["text"]:
+            raise CheckFailed(f'without a label (at prediction time), the instance must have only the "text" '
+                              f"field; {what} gives {sorted(instance.fields)}")
+        text_field_of(instance, what)
+
+    # a config may swap the tokenizer and the indexers: the reader must use the ones it was given
+    class PipeTokenizer(Tokenizer):
+        def tokenize(self, text: str) -> list:
+            return [Token(part.lower()) for part in text.split("|") if part]
+
+    indexers = {"words": SingleIdTokenIndexer(namespace="words", lowercase_tokens=True)}
+    swapped = _call("MovieReviewReader(tokenizer=..., token_indexers=...)", reader_class,
+                    tokenizer=PipeTokenizer(), token_indexers=indexers)
+    instance = build('text_to_instance("Great|FILM", "neg") with another tokenizer', "Great|FILM", "neg",
+                     using=swapped)
+    field = text_field_of(instance, "the instance")
+    if [token.text for token in field.tokens] != ["great", "film"]:
+        raise CheckFailed("with another tokenizer the tokens did not change: split the text with the reader's "
+                          "tokenizer (self.tokenizer.tokenize(text)), not with str.split")
+    if dict(field.token_indexers) != indexers:
+        raise CheckFailed("with other token indexers the TextField kept different ones: give the TextField the "
+                          "reader's token indexers (self.token_indexers)")
+    label = instance.fields.get("label")
+    if not isinstance(label, LabelField) or label.label != "neg":
+        raise CheckFailed('text_to_instance("Great|FILM", "neg") must have a LabelField holding "neg"')
+
+    # end to end: read a file, build the vocabulary, index, batch
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reviews.tsv"
+        path.write_text("a moving film\tpos\nflat and dull\tneg\nthe best film of the year\tpos\n", "utf-8")
+        instances = _call("reader.read(path)", reader.read, path)
+    vocab = Vocabulary.from_instances(instances)
+    for item in instances:
+        item.index_fields(vocab)
+    batch = _call("batching the instances", batch_instances, instances)
+    ids = batch["text"]["tokens"]["tokens"]
+    if tuple(ids.shape) != (3, 6) or tuple(batch["label"].shape) != (3,):
+        raise CheckFailed(f"three read instances should batch to ids (3, 6) and labels (3,), got "
+                          f"{tuple(ids.shape)} and {tuple(batch['label'].shape)}")
+    if sorted(vocab.get_token_to_index_vocabulary("labels")) != ["neg", "pos"]:
+        raise CheckFailed("the vocabulary built from the read instances should have the labels neg and pos")
+    return "your reader turns a text, with or without its label, into the instance the model reads."
+
+
+# ---------------------------------------------------------------------------------------------------
+# 1.2: the classifier's forward
+# ---------------------------------------------------------------------------------------------------
+_TINY_DATA = [
+    ("a great film", "pos"),
+    ("a dull , dull and slow film", "neg"),
+    ("the plot is fine but the acting is not", "mixed"),
+    ("great", "pos"),
+    ("awful acting and a dull plot", "neg"),
+    ("fine", "mixed"),
+]
+
+
+def check_forward(namespace: Mapping[str, Any]) -> str:
+    import torch
+
+    from swapnlp.data import ClassificationTsvReader, Vocabulary, batch_instances
+    from swapnlp.models import Model
+    from swapnlp.modules import BagOfEmbeddingsEncoder, BasicTextFieldEmbedder, CnnEncoder, Embedding
+
+    model_class = _get(namespace, "SentimentClassifier", "the SentimentClassifier class")
+    if not (isinstance(model_class, type) and issubclass(model_class, Model)):
+        raise CheckFailed("SentimentClassifier must be a class that subclasses Model")
+    reader = ClassificationTsvReader()
+    instances = [reader.text_to_instance(text, label) for text, label in _TINY_DATA]
+    vocab = Vocabulary.from_instances(instances)
+    for instance in instances:
+        instance.index_fields(vocab)
+    batch = batch_instances(instances)
+    num_texts, num_labels = len(instances), vocab.get_vocab_size("labels")
+
+    def make_model(encoder: Any) -> Any:
+        embedder = BasicTextFieldEmbedder({"tokens": Embedding(embedding_dim=8, vocab=vocab)})
+        return _call("SentimentClassifier(vocab, embedder, encoder)", model_class, vocab, embedder, encoder)
+
+    def outputs(model: Any, what: str, **inputs: Any) -> Dict[str, Any]:
+        result = _call(what, model, **inputs)
+        if not isinstance(result, dict):
+            raise CheckFailed(f"forward must return a dict, not a {_type_name(result)}")
+        for key in ("logits", "probs"):
+            value = result.get(key)
+            if not isinstance(value, torch.Tensor):
+                raise CheckFailed(f'forward must return "{key}" as a tensor; yours has keys {sorted(result)}')
+            expected_shape = (inputs["text"]["tokens"]["tokens"].shape[0], num_labels)
+            if tuple(value.shape) != expected_shape:
+                raise CheckFailed(f'"{key}" must have one row per text and one column per label '
+                                  f"{expected_shape}, got {tuple(value.shape)}")
+        return result
+
+    model = make_model(BagOfEmbeddingsEncoder(embedding_dim=8, averaged=True))
+    model.eval()
+
+    # without labels: prediction
+    output = outputs(model, "forward(text) without labels", text=batch["text"])
+    logits, probs = output["logits"], output["probs"]
+    if output.get("loss") is not None:
+        raise CheckFailed("without labels forward has nothing to compare with: return no \"loss\" then")
+    if not torch.allclose(probs.sum(dim=-1), torch.ones(num_texts), atol=1e-4) or (probs < 0).any():
+        raise CheckFailed("each row of \"probs\" must be a probability distribution over the labels "
+                          "(non-negative, summing to 1): torch.softmax(logits, dim=-1)")
+    if not torch.allclose(probs, torch.softmax(logits, dim=-1), atol=1e-5):
+        raise CheckFailed("\"probs\" must be the softmax of the logits over the labels: torch.softmax(logits, dim=-1)")
+
+    # padding must not change a text's result
+    alone = batch_instances([instances[3]])  # "great": one token; in the batch it is padded to 9
+    single = outputs(model, "forward on one text", text=alone["text"])
+    if not torch.allclose(single["logits"][0], logits[3], atol=1e-5):
+        raise CheckFailed("a text's logits change when it is padded in a batch with longer texts: compute "
+                          "mask = get_text_field_mask(text) and pass it to the encoder, "
+                          "self.encoder(embedded, mask)")
+
+    # with labels: loss and accuracy
+    model.get_metrics(reset=True)
+    predicted = logits.argmax(dim=-1)
+    gold = predicted.clone()
+    gold[::2] = (predicted[::2] + 1) % num_labels  # exactly half of the predictions are right
+    output = outputs(model, "forward(text, label)", text=batch["text"], label=gold)
+    loss = output.get("loss")
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        raise CheckFailed("with labels forward must also return \"loss\", one number (a 0-dim tensor)")
+    expected_loss = torch.nn.functional.cross_entropy(output["logits"], gold)
+    if not torch.allclose(loss, expected_loss, atol=1e-5):
+        if torch.allclose(loss, torch.nn.functional.cross_entropy(output["probs"], gold), atol=1e-5):
+            raise CheckFailed("the loss is computed from the probs: cross_entropy takes the raw logits "
+                              "(it applies the softmax itself)")
+        raise CheckFailed(f"the loss should be the cross-entropy of the logits and the labels "
+                          f"({expected_loss.item():.4f}), got {loss.item():.4f}")
+    metrics = _call("get_metrics()", model.get_metrics, reset=True)
+    accuracy = metrics.get("accuracy") if isinstance(metrics, dict) else None
+    if accuracy is None or not math.isclose(float(accuracy), 0.5, abs_tol=1e-6):
+        raise CheckFailed(f"after one batch where half of the predictions are right, get_metrics() should say "
+                          f"accuracy 0.5, not {accuracy}: call self.accuracy(logits, label) in forward")
+
+    # training: gradients reach the embedder and the loss goes down
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    losses = []
+    for step in range(25):
+        optimizer.zero_grad()
+        loss = outputs(model, "forward(text, label) while training", text=batch["text"],
+                       label=batch["label"])["loss"]
+        if not loss.requires_grad:
+            raise CheckFailed("the loss has no gradient: do not use torch.no_grad() or .detach() in forward")
+        loss.backward()
+        if step == 0:
+            grad = model.embedder.token_embedders["tokens"].weight.grad
+            if grad is None or not bool(grad.abs().sum() > 0):
+                raise CheckFailed("no gradient reaches the embedder: forward must use self.embedder(text)")
+        optimizer.step()
+        losses.append(loss.item())
+    if not losses[-1] < 0.5 * losses[0]:
+        raise CheckFailed(f"training on six texts should at least halve the loss, but it went from "
+                          f"{losses[0]:.3f} to {losses[-1]:.3f}")
+
+    # any encoder fits: the same forward with a CNN
+    cnn_model = make_model(CnnEncoder(embedding_dim=8, num_filters=4, ngram_filter_sizes=(2, 3)))
+    cnn_model.eval()
+    outputs(cnn_model, "forward with a cnn encoder", text=batch["text"], label=batch["label"])
+    return "your forward embeds, masks, encodes and classifies, and its loss, probs and accuracy are right."
+
+
+# ---------------------------------------------------------------------------------------------------
+# 2.1: swap the encoder in the config
+# ---------------------------------------------------------------------------------------------------
+def evaluate_config(text: str, work_dir: Path) -> Dict[str, Any]:
+    """Evaluate Jsonnet text as if it were a file in `work_dir` (so `import "baseline.jsonnet"` works)."""
+    from swapnlp.common import ConfigurationError, Params
+
+    handle = tempfile.NamedTemporaryFile("w", suffix=".jsonnet", prefix=".check-", dir=work_dir, delete=False,
+                                         encoding="utf-8")
+    try:
+        with handle:
+            handle.write(text)
+        try:
+            return Params.from_file(handle.name).as_dict()
+        except ConfigurationError as error:
+            detail = [line.strip() for line in str(error).splitlines()[1:] if line.strip()]
+            raise CheckFailed("your config is not valid Jsonnet: " + (detail[0] if detail else str(error))
+                              .replace(handle.name, "config")) from None
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+
+
+def check_swapped_encoder(namespace: Mapping[str, Any]) -> str:
+    make_config = _get(namespace, "experiment_config", "experiment_config()")
+    if not callable(make_config):
+        raise CheckFailed("experiment_config must be the function that returns your config")
+    work_dir = Path(_get(namespace, "WORK_DIR", "WORK_DIR (the setup cell)"))
+    text = _call("experiment_config()", make_config)
+    if not isinstance(text, str):
+        raise CheckFailed(f"experiment_config() must return the config as Jsonnet text (a str), "
+                          f"not a {_type_name(text)}")
+    config = evaluate_config(text, work_dir)
+    baseline = evaluate_config((work_dir / "baseline.jsonnet").read_text("utf-8"), work_dir)
+    encoder = (config.get("model") or {}).get("encoder") or {}
+    kind = encoder.get("type") if isinstance(encoder, dict) else None
+    if kind == "bag_of_embeddings":
+        raise CheckFailed("the encoder is still a bag_of_embeddings, which cannot see word order: "
+                          "swap it for a cnn or an lstm")
+    if kind not in ("cnn", "lstm"):
+        raise CheckFailed(f'this exercise swaps the encoder for "cnn" or "lstm"; your model.encoder.type is {kind!r}')
+    for key in ("dataset_reader", "train_data_path", "validation_data_path", "data_loader", "vocabulary"):
+        if config.get(key) != baseline.get(key):
+            raise CheckFailed(f'keep "{key}" as in the baseline: only the model (and the trainer) may change, so '
+                              f"the two dev accuracies compare the encoders")
+    accuracy = namespace.get("DEV_ACCURACY")
+    if accuracy is None:
+        raise CheckFailed("DEV_ACCURACY is not set: run the training cell after writing your config")
+    run_dir = work_dir / EXPERIMENT_RUN
+    try:
+        trained_config = json.loads((run_dir / "config.json").read_text("utf-8"))
+        metrics = json.loads((run_dir / "metrics.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        raise CheckFailed("no finished training run of your config was found: run the training cell") from None
+    if trained_config != config:
+        raise CheckFailed("the last training run used another config than experiment_config() returns now: "
+                          "run the training cell again")
+    best = metrics.get("best_validation_accuracy")
+    if not isinstance(accuracy, (int, float)) or best is None or not math.isclose(float(accuracy), best,
+                                                                                   abs_tol=1e-9):
+        raise CheckFailed("DEV_ACCURACY must be the best dev accuracy of your training run, as the training "
+                          "cell sets it")
+    if accuracy < TARGET_ACCURACY_2_1:
+        raise CheckFailed(f"your {kind} encoder reached a dev accuracy of {accuracy:.2f}, below the target "
+                          f"{TARGET_ACCURACY_2_1:.2f}: train for more epochs or give it more capacity")
+    return (f"the swapped encoder reads word order and beats the target dev accuracy of "
+            f"{TARGET_ACCURACY_2_1:.2f}, with no change to the model's Python code.")
+
+
+CHECKS: Dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "1.1": check_text_to_instance,
+    "1.2": check_forward,
+    "2.1": check_swapped_encoder,
+}

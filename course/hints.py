@@ -1,0 +1,83 @@
+"""Graded hints: `course.hint("1.2")` shows the next hint of an exercise, one at a time.
+
+The first hint says where to look, the next ones get more concrete; the last one is nearly the answer.
+How many hints were shown is kept in the progress file, so the next call (even from a restarted kernel)
+shows the next hint. `course.hint("1.2", 1)` shows hint 1 again; `course.hint("1.2", "all")` shows them all.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple, Union
+
+from course import progress, syllabus
+
+HINTS: Dict[str, Tuple[str, ...]] = {
+    "1.1": (
+        "An Instance is a dict of named Fields. This reader's model expects two names: \"text\" (a TextField) "
+        "and, when a label is given, \"label\" (a LabelField).",
+        "Split the text with the reader's own tokenizer (self.tokenizer.tokenize(text)); a TextField takes that "
+        "list of Tokens AND the reader's token indexers (self.token_indexers), so a config can swap either one.",
+        "fields = {\"text\": TextField(self.tokenizer.tokenize(text), self.token_indexers)}; add "
+        "fields[\"label\"] = LabelField(label) only `if label is not None`; then return Instance(fields).",
+    ),
+    "1.2": (
+        "Follow the data: text ids -> embedder -> one vector per token -> encoder -> one vector per text -> "
+        "self.classifier -> one score (logit) per label. The mask tells the encoder which positions are padding.",
+        "mask = get_text_field_mask(text); embedded = self.embedder(text); encoded = self.encoder(embedded, mask); "
+        "logits = self.classifier(encoded). probs are torch.softmax(logits, dim=-1): one row per text sums to 1.",
+        "Return {\"logits\": logits, \"probs\": probs}; when label is not None also add "
+        "\"loss\": torch.nn.functional.cross_entropy(logits, label) (it takes the raw logits, not the probs) and "
+        "call self.accuracy(logits, label) so get_metrics() can report it.",
+    ),
+    "2.1": (
+        "You change the config, not Python code: the model's \"encoder\" is a registered name plus its "
+        "parameters. Look at configs/cnn.jsonnet and configs/lstm.jsonnet in the repository.",
+        "A bag of embeddings ignores word order, but here \"not good\" and \"good\" decide the label. A cnn "
+        "looks at n-grams (\"not good\"), an lstm reads the words in order: either can learn it.",
+        "Return the baseline with the encoder replaced, e.g. `baseline + {\"model\"+: {\"encoder\": {\"type\": "
+        "\"cnn\", \"embedding_dim\": 16, \"num_filters\": 16, \"ngram_filter_sizes\": [2, 3]}}}`; for an lstm the "
+        "parameters are \"input_size\": 16 and \"hidden_size\".",
+    ),
+}
+
+
+def hints_for(exercise_id: str) -> Tuple[str, ...]:
+    syllabus.exercise(exercise_id)  # a clear KeyError for an unknown id
+    return HINTS.get(exercise_id, ())
+
+
+def hint(exercise_id: str, which: Union[int, str, None] = None) -> None:
+    """Print the next hint of `exercise_id` (and remember it was shown); `which` = a hint number or "all"."""
+    print(hint_text(exercise_id, which))
+
+
+def hint_text(exercise_id: str, which: Union[int, str, None] = None) -> str:
+    """What `hint` prints (and records as shown)."""
+    hints = hints_for(exercise_id)
+    if not hints:
+        return f"Exercise {exercise_id} has no hints yet."
+    total = len(hints)
+    if which == "all":
+        numbers: List[int] = list(range(1, total + 1))
+    elif which is not None:
+        number = int(which)
+        if not 1 <= number <= total:
+            raise ValueError(f"exercise {exercise_id} has hints 1 to {total}, not {number}")
+        numbers = [number]
+    else:
+        shown = progress.hints_shown(exercise_id)
+        numbers = [min(shown + 1, total)]
+    lines = [f"Hint {n}/{total}: {hints[n - 1]}" for n in numbers]
+    if which is None and progress.hints_shown(exercise_id) >= total:
+        lines.append(f"That was the last hint. The reference solution is {syllabus.exercise(exercise_id).solution}.")
+    try:
+        progress.record_hint(exercise_id, max(numbers))
+    except OSError:
+        pass  # a read-only data folder must not stop the hint from showing
+    return "\n".join(lines)
+
+
+def next_hint_number(exercise_id: str) -> Optional[int]:
+    total = len(hints_for(exercise_id))
+    shown = progress.hints_shown(exercise_id)
+    return shown + 1 if shown < total else None

@@ -1,0 +1,99 @@
+"""The syllabus as data: the chapters, their exercises, time estimates and prerequisites.
+
+Everything else in the course (the exercise builder, the checks, hints, the progress table, the index
+notebook) reads this file, so adding a chapter or an exercise starts here.
+
+Paths are relative to the repository root (`ROOT`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str                      # "01"
+    title: str
+    slug: str                    # "your-first-model" -> chapters/01-your-first-model.ipynb
+    minutes: int                 # time to read and run it
+    prerequisites: Tuple[str, ...] = ()  # chapter ids to do first
+    summary: str = ""
+
+    @property
+    def notebook(self) -> str:
+        return f"chapters/{self.id}-{self.slug}.ipynb"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str                      # "1.1": chapter 1, exercise 1
+    title: str
+    chapter: str                 # chapter id
+    slug: str                    # -> solutions/1.1-<slug>.ipynb and exercises/1.1-<slug>.ipynb
+    minutes: int
+    task: str                    # one sentence: what the learner writes
+    reads: Tuple[str, ...] = field(default=())  # names the check takes from the notebook
+
+    @property
+    def solution(self) -> str:
+        return f"solutions/{self.id}-{self.slug}.ipynb"
+
+    @property
+    def notebook(self) -> str:
+        return f"exercises/{self.id}-{self.slug}.ipynb"
+
+    @property
+    def stub(self) -> str:
+        """The line that replaces the solution region in the exercise notebook."""
+        return f'raise NotImplementedError("Exercise {self.id}: write this part. Stuck? Run course.hint(\\"{self.id}\\")")'
+
+
+CHAPTERS: List[Chapter] = [
+    Chapter("01", "Your first model", "your-first-model", 30, (),
+            "The dataset reader, tokenizer and token indexers, the vocabulary, SimpleClassifier, "
+            "the bag-of-embeddings config and a first training run."),
+    Chapter("02", "Training and prediction", "training-and-prediction", 30, ("01",),
+            "The train / evaluate / predict commands, the model archive, the predictor, and the same "
+            "pipeline as a short Python script."),
+]
+
+EXERCISES: List[Exercise] = [
+    Exercise("1.1", "Write the reader's text_to_instance", "01", "text-to-instance", 10,
+             "Turn a text and an optional label into an Instance with a TextField and a LabelField.",
+             reads=("MovieReviewReader",)),
+    Exercise("1.2", "Write the classifier's forward", "01", "classifier-forward", 15,
+             "Embed, mask, encode and classify a batch; return logits, probs and, with labels, the loss "
+             "and the accuracy.",
+             reads=("SentimentClassifier",)),
+    Exercise("2.1", "Swap the encoder in the config and beat the baseline", "02", "swap-the-encoder", 10,
+             "Change only the config: replace the bag of embeddings by a cnn or lstm encoder and reach a "
+             "dev accuracy of at least 0.90 on a data set where word order matters.",
+             reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
+]
+
+
+def chapter(chapter_id: str) -> Chapter:
+    for item in CHAPTERS:
+        if item.id == chapter_id:
+            return item
+    raise KeyError(f"no chapter {chapter_id!r}; chapters: {', '.join(c.id for c in CHAPTERS)}")
+
+
+def exercise(exercise_id: str) -> Exercise:
+    for item in EXERCISES:
+        if item.id == exercise_id:
+            return item
+    raise KeyError(f"no exercise {exercise_id!r}; exercises: {', '.join(e.id for e in EXERCISES)}")
+
+
+def exercises_of(chapter_id: str) -> List[Exercise]:
+    return [item for item in EXERCISES if item.chapter == chapter_id]
+
+
+def by_id() -> Dict[str, Exercise]:
+    return {item.id: item for item in EXERCISES}
