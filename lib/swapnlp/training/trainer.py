@@ -139,34 +139,37 @@ class GradientDescentTrainer(Trainer):
     def train(self) -> Dict[str, Any]:
         """Train for the remaining epochs; returns the final metrics (also written to metrics.json)."""
         start = time.perf_counter()
-        last_epoch = self.num_epochs
-        if self.patience is not None and self.epochs_without_improvement >= self.patience:
-            last_epoch = self.epoch  # a resumed run that had already stopped early has nothing left to do
         try:
-            for epoch in range(self.epoch, last_epoch):
-                epoch_start = time.perf_counter()
-                self.data_loader.set_epoch(epoch)
-                metrics = {f"training_{k}": v for k, v in
-                           self._run_epoch(self.data_loader, True, f"epoch {epoch + 1}/{self.num_epochs}").items()}
-                if self.validation_data_loader is not None:
-                    with torch.inference_mode():
-                        validation = self._run_epoch(self.validation_data_loader, False, "validation")
-                    metrics.update({f"validation_{k}": v for k, v in validation.items()})
-                metrics["epoch_duration_s"] = time.perf_counter() - epoch_start
-                self.epoch = epoch + 1
-                improved = self._track_best(metrics)
-                self.history.append(metrics)
-                self._print_epoch(metrics, improved)
-                self._save(metrics)
-                if self.patience is not None and self.epochs_without_improvement >= self.patience:
-                    print(f"stopping early: no improvement in validation {self.metric_name} for {self.patience} epochs")
-                    break
+            while self.epoch < self.num_epochs and not self._out_of_patience():
+                self._train_epoch()
         finally:
             if self.checkpointer:
                 self.checkpointer.wait()  # every checkpoint on disk before we return (or fail)
+        if self._out_of_patience():
+            print(f"stopping early: no improvement in validation {self.metric_name} for {self.patience} epochs")
         if self._best_state is not None:
             self.model.load_state_dict(self._best_state)
         return self._final_metrics(time.perf_counter() - start)
+
+    def _out_of_patience(self) -> bool:
+        return self.patience is not None and self.epochs_without_improvement >= self.patience
+
+    def _train_epoch(self) -> None:
+        """One epoch of training, then validation, bookkeeping and a checkpoint."""
+        epoch_start = time.perf_counter()
+        self.data_loader.set_epoch(self.epoch)
+        description = f"epoch {self.epoch + 1}/{self.num_epochs}"
+        metrics = {f"training_{k}": v for k, v in self._run_epoch(self.data_loader, True, description).items()}
+        if self.validation_data_loader is not None:
+            with torch.inference_mode():
+                validation = self._run_epoch(self.validation_data_loader, False, "validation")
+            metrics.update({f"validation_{k}": v for k, v in validation.items()})
+        metrics["epoch_duration_s"] = time.perf_counter() - epoch_start
+        self.epoch += 1
+        improved = self._track_best(metrics)
+        self.history.append(metrics)
+        self._print_epoch(metrics, improved)
+        self._save(metrics)
 
     def _score(self, metrics: Dict[str, float]) -> float:
         key = f"validation_{self.metric_name}" if self.validation_data_loader else f"training_{self.metric_name}"
