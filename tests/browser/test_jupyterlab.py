@@ -7,6 +7,7 @@ chromium); skipped locally, with a message, when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -24,8 +25,9 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--no-first-run", "--disable-quic"]
 TOKEN = "swapnlp-browser-test"
-EXERCISE = "solutions/1.1-text-to-instance.ipynb"
-NOTEBOOKS = ["index.ipynb", EXERCISE] if (ROOT / "index.ipynb").exists() else [EXERCISE]
+SOLUTION = "solutions/1.1-text-to-instance.ipynb"
+EXERCISE = "exercises/1.1-text-to-instance.ipynb"
+NOTEBOOKS = ["index.ipynb", SOLUTION, EXERCISE]
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +70,7 @@ def lab(tmp_path_factory):
     else:
         server.terminate()
         pytest.fail("JupyterLab did not answer on /lab within 90 s")
-    yield base
+    yield base, home / "course" / "progress.json"
     server.terminate()
     try:
         server.wait(timeout=30)
@@ -77,29 +79,66 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab, tmp_path_factory):
+def browser(lab):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
+        yield browser
         browser.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page per test, as a learner opening the course anew."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
 def test_the_index_notebook_renders(lab, page, tmp_path):
-    page.goto(f"{lab}/lab/tree/{NOTEBOOKS[0]}?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-RenderedMarkdown", timeout=60_000)
+    page.goto(f"{lab[0]}/lab/tree/{NOTEBOOKS[0]}?token={TOKEN}")
+    title = page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text="Swappable NLP")
+    title.wait_for(timeout=60_000)
     page.screenshot(path=str(tmp_path / "index.png"))
-    headings = page.locator(".jp-Notebook .jp-RenderedMarkdown h1, .jp-Notebook .jp-RenderedMarkdown h2")
-    assert headings.count() > 0 and headings.first.is_visible()
+    assert title.is_visible()
+    chapter_link = page.locator(".jp-Notebook .jp-RenderedMarkdown a", has_text="Your first model")
+    chapter_link.first.wait_for(timeout=30_000)  # the syllabus cell's output: chapters listed as links
 
 
-def test_an_exercise_check_cell_runs_and_shows_its_result(lab, page):
-    page.goto(f"{lab}/lab/tree/{EXERCISE}?token={TOKEN}")
+def checks_of(progress_file: Path, exercise_id: str) -> dict:
+    if not progress_file.exists():
+        return {"checks": 0}
+    return json.loads(progress_file.read_text()).get("exercises", {}).get(exercise_id, {"checks": 0})
+
+
+def run_all_cells_and_wait_for_the_check(page, lab, notebook: str, exercise_id: str) -> dict:
+    """Open `notebook`, Run > Run All Cells, and wait until the kernel has recorded one more check."""
+    base, progress_file = lab
+    before = checks_of(progress_file, exercise_id)["checks"]
+    workspace = notebook.replace("/", "-").replace(".", "-")  # a fresh workspace: only this notebook open
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     page.locator(".jp-Notebook .jp-Cell").first.click()
     page.get_by_role("menuitem", name="Run").click()
     page.get_by_text("Run All Cells", exact=True).click()
-    passed = page.locator(".jp-OutputArea-output", has_text="Exercise 1.1 passed")
-    passed.wait_for(timeout=120_000)
-    assert passed.count() >= 1
+    deadline = time.monotonic() + 120
+    while checks_of(progress_file, exercise_id)["checks"] == before:
+        assert time.monotonic() < deadline, f"the check cell of {notebook} did not run within 120 s"
+        time.sleep(0.5)
+    return checks_of(progress_file, exercise_id)
+
+
+def test_the_unfilled_exercise_check_cell_runs_and_says_what_is_missing(lab, page):
+    record = run_all_cells_and_wait_for_the_check(page, lab, EXERCISE, "1.1")
+    assert record["last_result"] == "failed"
+    failed = page.locator(".jp-OutputArea-output", has_text="❌ Exercise 1.1")
+    failed.wait_for(timeout=30_000)  # the result is shown on the page, in place of the stored pass line
+    assert "course.hint" in failed.first.inner_text()
+
+
+def test_the_solved_exercise_check_cell_shows_the_pass_line(lab, page):
+    record = run_all_cells_and_wait_for_the_check(page, lab, SOLUTION, "1.1")
+    assert record["last_result"] == "passed"
+    passed = page.locator(".jp-OutputArea-output", has_text="✅ Exercise 1.1 passed")
+    passed.wait_for(timeout=30_000)
+    assert passed.count() == 1
