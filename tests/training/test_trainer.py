@@ -327,3 +327,29 @@ def test_recovering_a_run_that_stopped_early_trains_no_more(tiny_config, tmp_pat
     train_model(Params(copy.deepcopy(config)), tmp_path / "run", recover=True)
     assert epochs_run.count(True) == 0
     assert not (tmp_path / "run" / "metrics_epoch_2.json").exists()
+
+
+def test_bf16_autocast_runs_matmuls_in_bf16_and_still_learns(tiny_dataset, tiny_config, monkeypatch):
+    seen = []
+    original = torch.nn.functional.linear
+
+    def spy(input, weight, bias=None):
+        out = original(input, weight, bias)
+        seen.append(out.dtype)
+        return out
+
+    trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=3, autocast="bf16")
+    monkeypatch.setattr(torch.nn.functional, "linear", spy)
+    metrics = trainer.train()
+    assert torch.bfloat16 in seen  # the classifier's linear layer ran in bf16
+    assert all(p.dtype == torch.float32 for p in trainer.model.parameters())  # the weights stay fp32
+    losses = [epoch["training_loss"] for epoch in trainer.history]
+    assert losses[-1] < losses[0]
+    assert metrics["best_validation_loss"] == metrics["best_validation_loss"]  # not NaN
+
+
+def test_autocast_accepts_only_known_precisions(tiny_dataset, tiny_config):
+    config = {"type": "gradient_descent", "autocast": "fp8"}
+    model, train, dev = make_parts(tiny_dataset, tiny_config)
+    with pytest.raises(ConfigurationError, match="bf16"):
+        Trainer.from_params(Params(config, "trainer."), model=model, data_loader=train)

@@ -11,7 +11,7 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Literal, Optional, Union
 
 import torch
 from tqdm.auto import tqdm
@@ -45,6 +45,8 @@ class GradientDescentTrainer(Trainer):
     validation_metric: "+accuracy" (higher is better) or "-loss" (lower is better).
     grad_norm: clip the gradients' total norm to this. num_gradient_accumulation_steps: batches per step.
     cuda_device: -1 = CPU, N = GPU N.
+    autocast: "bf16" runs forward passes under torch.autocast in bfloat16 (CPU and GPU): matrix products in
+    bf16, reductions and the loss in fp32. The weights and the optimizer stay fp32. None = plain fp32.
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class GradientDescentTrainer(Trainer):
         num_gradient_accumulation_steps: int = 1,
         cuda_device: int = -1,
         enable_progress_bar: bool = True,
+        autocast: Optional[Literal["bf16"]] = None,
     ) -> None:
         if validation_metric[:1] not in "+-" or len(validation_metric) < 2:
             raise ConfigurationError(f'trainer.validation_metric must start with "+" (higher is better) or "-" '
@@ -86,6 +89,7 @@ class GradientDescentTrainer(Trainer):
         self.metric_sign, self.metric_name = (1.0 if validation_metric[0] == "+" else -1.0), validation_metric[1:]
         self.grad_norm, self.accumulation = grad_norm, num_gradient_accumulation_steps
         self.enable_progress_bar = enable_progress_bar
+        self.autocast_dtype = torch.bfloat16 if autocast == "bf16" else None
         self.checkpointer = Checkpointer(self.serialization_dir) if self.serialization_dir else None
         # Training state (saved in checkpoints):
         self.epoch = 0  # epochs completed
@@ -104,7 +108,8 @@ class GradientDescentTrainer(Trainer):
         with torch.set_grad_enabled(training):
             for step, batch in enumerate(progress, start=1):
                 batch = move_to_device(batch, self.device)
-                output = self.model(**batch)
+                with self._autocast():
+                    output = self.model(**batch)
                 if "loss" not in output:
                     raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
                                              f"does the data have labels?")
@@ -123,6 +128,10 @@ class GradientDescentTrainer(Trainer):
                                          refresh=False)  # redrawn at tqdm's own pace (mininterval)
         progress.close()
         return {"loss": loss_average.get_metric(), **self.model.get_metrics(reset=True)}
+
+    def _autocast(self) -> torch.autocast:
+        """The forward pass's precision context: bf16 autocast when asked for, otherwise a no-op."""
+        return torch.autocast(self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None)
 
     def _optimizer_step(self) -> None:
         if self.grad_norm is not None:
