@@ -353,3 +353,25 @@ def test_autocast_accepts_only_known_precisions(tiny_dataset, tiny_config):
     model, train, dev = make_parts(tiny_dataset, tiny_config)
     with pytest.raises(ConfigurationError, match="bf16"):
         Trainer.from_params(Params(config, "trainer."), model=model, data_loader=train)
+
+
+def test_epoch_callbacks_see_every_epoch_and_can_stop_training(tiny_dataset, tiny_config, tmp_path):
+    seen = []
+
+    def record(trainer, metrics):
+        seen.append((trainer.epoch, metrics["validation_accuracy"]))
+        if trainer.epoch == 2:
+            raise KeyboardInterrupt  # what a pruner does: stop the run from the callback
+
+    trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=5, epoch_callbacks=[record])
+    with pytest.raises(KeyboardInterrupt):
+        trainer.train()
+    assert [epoch for epoch, _ in seen] == [1, 2]
+    assert [accuracy for _, accuracy in seen] == [h["validation_accuracy"] for h in trainer.history]
+
+
+def test_train_model_passes_epoch_callbacks_to_the_trainer(tiny_config, tmp_path):
+    epochs = []
+    train_model(Params(copy.deepcopy(tiny_config)), tmp_path / "run",
+                epoch_callbacks=[lambda trainer, metrics: epochs.append(trainer.epoch)])
+    assert epochs == [1, 2, 3]

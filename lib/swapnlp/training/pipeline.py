@@ -13,7 +13,7 @@ import json
 import random
 import shutil
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Union
 
 import torch
 
@@ -22,7 +22,7 @@ from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.params import Params
 from swapnlp.data import DataLoader, DatasetReader, Vocabulary
 from swapnlp.models import Model
-from swapnlp.training.trainer import Trainer
+from swapnlp.training.trainer import EpochCallback, Trainer
 
 CONFIG_NAME = "config.json"
 RUN_MARKERS = ("checkpoint.pt", "metrics.json", "model.tar.gz")  # a folder with one of these holds a run
@@ -82,19 +82,20 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def train_model(params: Params, serialization_dir: Union[str, Path], force: bool = False,
-                recover: bool = False) -> Model:
-    """Train from a Params config tree; writes config.json, vocabulary/, checkpoints, metrics and model.tar.gz."""
-    from swapnlp.archive import archive_model
-    from swapnlp.evaluation import evaluate
+class ConfigData(NamedTuple):
+    """The data part of a config, built: readers and loaders (instances read, not yet indexed)."""
 
-    serialization_dir = Path(serialization_dir)
-    normalize_legacy_keys(params)
-    Params({k: v for k, v in params.items() if k not in TOP_LEVEL_KEYS}).assert_empty(
-        "the top level of the config", dict.fromkeys(TOP_LEVEL_KEYS, ""))
-    prepare_serialization_dir(serialization_dir, params, force, recover)
-    seed_everything(params.pop("random_seed", 13))
+    reader: DatasetReader
+    validation_reader: DatasetReader
+    train_loader: DataLoader
+    validation_loader: Optional[DataLoader]
+    loader_params: Params  # data_loader's config, reused for the test data
+    test_path: Optional[str]
+    evaluate_on_test: bool
 
+
+def build_data(params: Params) -> ConfigData:
+    """Pop the config's readers, data paths and data loaders and build them (the data is read here)."""
     reader = DatasetReader.from_params(params.pop("dataset_reader"))
     validation_reader_params = params.pop("validation_dataset_reader", None)
     validation_reader = DatasetReader.from_params(validation_reader_params) if validation_reader_params else reader
@@ -108,12 +109,37 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
                                                 data_path=validation_path) if validation_path else None)
     test_path = params.pop("test_data_path", None)
     evaluate_on_test = params.pop("evaluate_on_test", test_path is not None)
+    return ConfigData(reader, validation_reader, train_loader, validation_loader, loader_params, test_path,
+                      evaluate_on_test)
 
+
+def build_vocabulary(params: Params, data: ConfigData) -> Vocabulary:
+    """Pop the config's "vocabulary" and count the training (and validation) instances into a Vocabulary."""
     vocabulary_params = params.pop("vocabulary", Params({}, "vocabulary."))
-    instances = list(train_loader.iter_instances())
-    if validation_loader is not None:
-        instances += list(validation_loader.iter_instances())
-    vocab = Vocabulary.from_params(vocabulary_params, instances=instances)
+    instances = list(data.train_loader.iter_instances())
+    if data.validation_loader is not None:
+        instances += list(data.validation_loader.iter_instances())
+    return Vocabulary.from_params(vocabulary_params, instances=instances)
+
+
+def train_model(params: Params, serialization_dir: Union[str, Path], force: bool = False,
+                recover: bool = False, epoch_callbacks: Sequence[EpochCallback] = ()) -> Model:
+    """Train from a Params config tree; writes config.json, vocabulary/, checkpoints, metrics and model.tar.gz."""
+    from swapnlp.archive import archive_model
+    from swapnlp.evaluation import evaluate
+
+    serialization_dir = Path(serialization_dir)
+    normalize_legacy_keys(params)
+    Params({k: v for k, v in params.items() if k not in TOP_LEVEL_KEYS}).assert_empty(
+        "the top level of the config", dict.fromkeys(TOP_LEVEL_KEYS, ""))
+    prepare_serialization_dir(serialization_dir, params, force, recover)
+    seed_everything(params.pop("random_seed", 13))
+
+    data = build_data(params)
+    train_loader, validation_loader = data.train_loader, data.validation_loader
+    validation_reader = data.validation_reader
+    loader_params, test_path, evaluate_on_test = data.loader_params, data.test_path, data.evaluate_on_test
+    vocab = build_vocabulary(params, data)
     vocab.save_to_files(serialization_dir / VOCABULARY_DIR)
 
     model = Model.from_params(params.pop("model"), vocab=vocab)
@@ -121,7 +147,8 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
     if validation_loader is not None:
         validation_loader.index_with(vocab)
     trainer = Trainer.from_params(params.pop("trainer"), model=model, serialization_dir=serialization_dir,
-                                  data_loader=train_loader, validation_data_loader=validation_loader)
+                                  data_loader=train_loader, validation_data_loader=validation_loader,
+                                  epoch_callbacks=epoch_callbacks)
     if recover:
         trainer.restore_checkpoint()
     metrics: Dict[str, Any] = trainer.train()

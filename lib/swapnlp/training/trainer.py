@@ -11,7 +11,7 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Optional, Union
+from typing import Any, Callable, Dict, List, Literal, Optional, Sequence, Union
 
 import torch
 from tqdm.auto import tqdm
@@ -28,6 +28,10 @@ from swapnlp.training.devices import resolve_device
 from swapnlp.training.learning_rate_schedulers import LearningRateScheduler
 from swapnlp.training.metrics import Average
 from swapnlp.training.optimizers import AdamOptimizer, Optimizer
+
+
+EpochCallback = Callable[["GradientDescentTrainer", Dict[str, float]], None]
+"""callback(trainer, metrics) after each epoch (metrics: training_*, validation_*); raising stops training."""
 
 
 class Trainer(Registrable):
@@ -47,6 +51,8 @@ class GradientDescentTrainer(Trainer):
     cuda_device: -1 = CPU, N = GPU N.
     autocast: "bf16" runs forward passes under torch.autocast in bfloat16 (CPU and GPU): matrix products in
     bf16, reductions and the loss in fp32. The weights and the optimizer stay fp32. None = plain fp32.
+    epoch_callbacks: supplied by code, not the config: each is called as callback(trainer, metrics) after
+    every epoch (e.g. `swapnlp tune` reports the validation metric to Optuna and stops unpromising runs).
     """
 
     def __init__(
@@ -66,6 +72,7 @@ class GradientDescentTrainer(Trainer):
         cuda_device: int = -1,
         enable_progress_bar: bool = True,
         autocast: Optional[Literal["bf16"]] = None,
+        epoch_callbacks: Sequence[EpochCallback] = (),
     ) -> None:
         if validation_metric[:1] not in "+-" or len(validation_metric) < 2:
             raise ConfigurationError(f'trainer.validation_metric must start with "+" (higher is better) or "-" '
@@ -91,6 +98,7 @@ class GradientDescentTrainer(Trainer):
         self.enable_progress_bar = enable_progress_bar
         self.autocast_dtype = torch.bfloat16 if autocast == "bf16" else None
         self.checkpointer = Checkpointer(self.serialization_dir) if self.serialization_dir else None
+        self.epoch_callbacks = list(epoch_callbacks)
         # Training state (saved in checkpoints):
         self.epoch = 0  # epochs completed
         self.best_score: Optional[float] = None
@@ -179,6 +187,8 @@ class GradientDescentTrainer(Trainer):
         self.history.append(metrics)
         self._print_epoch(metrics, improved)
         self._save(metrics)
+        for callback in self.epoch_callbacks:
+            callback(self, metrics)
 
     def _score(self, metrics: Dict[str, float]) -> float:
         key = f"validation_{self.metric_name}" if self.validation_data_loader else f"training_{self.metric_name}"
