@@ -22,3 +22,7 @@ class InputError(ValueError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+class WorkerError(RuntimeError):
+    """A worker process of a distributed run failed or died; the message says which one and why."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Iterable
+from typing import Iterable, List
 
 from swapnlp.common.errors import ConfigurationError
+
+IMPORTED: List[str] = []  # what --include-package imported: distributed workers import the same modules
 
 
 def import_plugins(package_names: Iterable[str]) -> None:
@@ -17,6 +19,8 @@ def import_plugins(package_names: Iterable[str]) -> None:
     for name in package_names:
         try:
             importlib.import_module(name)
+            if name not in IMPORTED:
+                IMPORTED.append(name)
         except ModuleNotFoundError as error:
             if error.name and name.startswith(error.name):
                 raise ConfigurationError(f'--include-package {name}: no module named "{error.name}" (looked in the '

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
@@ -23,6 +24,7 @@ from swapnlp.common.registry import Registrable
 from swapnlp.data.data_loaders import DataLoader
 from swapnlp.models.model import Model
 from swapnlp.nn.util import batch_size_of, move_to_device
+from swapnlp.training import distributed
 from swapnlp.training.checkpointer import Checkpointer, snapshot
 from swapnlp.training.devices import resolve_device
 from swapnlp.training.learning_rate_schedulers import LearningRateScheduler
@@ -48,7 +50,8 @@ class GradientDescentTrainer(Trainer):
     num_epochs; patience: stop after this many epochs without improvement (None = never).
     validation_metric: "+accuracy" (higher is better) or "-loss" (lower is better).
     grad_norm: clip the gradients' total norm to this. num_gradient_accumulation_steps: batches per step.
-    cuda_device: -1 = CPU, N = GPU N.
+    cuda_device: -1 = CPU, N = GPU N. In a distributed run (distributed.py) the model is wrapped in
+    DistributedDataParallel; rank 0 alone shows progress and writes checkpoints and metrics.
     autocast: "bf16" runs forward passes under torch.autocast in bfloat16 (CPU and GPU): matrix products in
     bf16, reductions and the loss in fp32. The weights and the optimizer stay fp32. None = plain fp32.
     epoch_callbacks: supplied by code, not the config: each is called as callback(trainer, metrics) after
@@ -81,6 +84,8 @@ class GradientDescentTrainer(Trainer):
             raise ConfigurationError(f"trainer.patience must be a positive number of epochs or null, got {patience}.")
         self.device = resolve_device(cuda_device)
         self.model = model.to(self.device)
+        self.primary = distributed.is_primary()  # the only process, or rank 0 of a distributed run
+        self._training_model = distributed.wrap_model(self.model, self.device)  # DDP when distributed
         self.data_loader, self.validation_data_loader = data_loader, validation_data_loader
         self.serialization_dir = Path(serialization_dir) if serialization_dir else None
         named = list(self.model.named_parameters())
@@ -109,15 +114,19 @@ class GradientDescentTrainer(Trainer):
 
     # -- one epoch ---------------------------------------------------------------------------------
     def _run_epoch(self, loader: DataLoader, training: bool, description: str) -> Dict[str, float]:
-        self.model.train(training)
+        model = self._training_model if training else self.model  # validation needs no gradient averaging
+        model.train(training)
         loss_average = Average()
-        progress = tqdm(loader, desc=description, disable=not self.enable_progress_bar, leave=False,
+        # Distributed: every worker runs as many training batches as the shortest shard (no worker waits).
+        num_batches = distributed.min_across_workers(len(loader), self.device) if training else len(loader)
+        progress = tqdm(itertools.islice(loader, num_batches), total=num_batches, desc=description,
+                        disable=not (self.enable_progress_bar and self.primary), leave=False,
                         mininterval=0.5, dynamic_ncols=True)
         with torch.set_grad_enabled(training):
             for step, batch in enumerate(progress, start=1):
                 batch = move_to_device(batch, self.device)
                 with self._autocast():
-                    output = self.model(**batch)
+                    output = model(**batch)
                 if "loss" not in output:
                     raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
                                              f"does the data have labels?")
@@ -127,7 +136,7 @@ class GradientDescentTrainer(Trainer):
                         raise ValueError(f"the loss is {loss.item()} at epoch {self.epoch}, batch {step}: "
                                          f"lower the learning rate or set trainer.grad_norm.")
                     (loss / self.accumulation).backward()
-                    if step % self.accumulation == 0 or step == len(loader):
+                    if step % self.accumulation == 0 or step == num_batches:
                         self._optimizer_step()
                 loss_average(loss.item(), weight=batch_size_of(batch))
                 if self.enable_progress_bar and step % 5 == 0:
@@ -135,6 +144,7 @@ class GradientDescentTrainer(Trainer):
                                          **{k: f"{v:.4f}" for k, v in self.model.get_metrics().items()},
                                          refresh=False)  # redrawn at tqdm's own pace (mininterval)
         progress.close()
+        distributed.all_reduce_metrics([loss_average, *distributed.find_metrics(self.model)], self.device)
         return {"loss": loss_average.get_metric(), **self.model.get_metrics(reset=True)}
 
     def _autocast(self) -> torch.autocast:
@@ -162,7 +172,7 @@ class GradientDescentTrainer(Trainer):
         finally:
             if self.checkpointer:
                 self.checkpointer.wait()  # every checkpoint on disk before we return (or fail)
-        if self._out_of_patience():
+        if self._out_of_patience() and self.primary:
             print(f"stopping early: no improvement in validation {self.metric_name} for {self.patience} epochs")
         if self._best_state is not None:
             self.model.load_state_dict(self._best_state)
@@ -205,11 +215,13 @@ class GradientDescentTrainer(Trainer):
             return False
         self.best_score, self.best_epoch, self.epochs_without_improvement = score, self.epoch, 0
         self._best_state = snapshot(self.model.state_dict())
-        if self.checkpointer:
+        if self.checkpointer and self.primary:
             self.checkpointer.save_best_weights(self._best_state)
         return True
 
     def _print_epoch(self, metrics: Dict[str, float], improved: bool) -> None:
+        if not self.primary:
+            return
         shown = "  ".join(f"{k} {v:.4f}" for k, v in metrics.items() if k != "epoch_duration_s")
         best = "  (best so far)" if improved else ""
         print(f"epoch {self.epoch}/{self.num_epochs}  {shown}  [{metrics['epoch_duration_s']:.1f}s]{best}")
@@ -220,13 +232,13 @@ class GradientDescentTrainer(Trainer):
             final.update(self.history[-1])
             final.update({f"best_{k}": v for k, v in self.history[self.best_epoch - 1].items()
                           if k.startswith("validation_")} if self.best_epoch else {})
-        if self.serialization_dir:
+        if self.serialization_dir and self.primary:
             atomic_write_text(self.serialization_dir / "metrics.json", json.dumps(final, indent=2) + "\n")
         return final
 
     # -- checkpoints -------------------------------------------------------------------------------
     def _save(self, metrics: Dict[str, float]) -> None:
-        if not self.checkpointer or self.serialization_dir is None:
+        if not self.checkpointer or self.serialization_dir is None or not self.primary:
             return
         atomic_write_text(self.serialization_dir / f"metrics_epoch_{self.epoch - 1}.json",
                           json.dumps({"epoch": self.epoch - 1, **metrics}, indent=2) + "\n")
@@ -258,10 +270,12 @@ class GradientDescentTrainer(Trainer):
 
     def restore_checkpoint(self) -> bool:
         """Load the last checkpoint of serialization_dir, if any; True when one was found."""
-        state = self.checkpointer.load_checkpoint() if self.checkpointer else None
+        state = self.checkpointer.load_checkpoint() if self.checkpointer and self.primary else None
+        state = distributed.broadcast_object(state)  # rank 0 reads it; every worker resumes from it
         if state is None:
             return False
         self.load_state_dict(state)
-        print(f"resuming from the checkpoint after epoch {self.epoch} in {self.serialization_dir}")
+        if self.primary:
+            print(f"resuming from the checkpoint after epoch {self.epoch} in {self.serialization_dir}")
         return True
 

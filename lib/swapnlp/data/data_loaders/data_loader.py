@@ -25,6 +25,11 @@ class DataLoader(Registrable):
     def set_epoch(self, epoch: int) -> None:
         """Shuffling depends on the epoch number, so a resumed run sees the batches it would have seen."""
 
+    def shard(self, rank: int, world_size: int, even: bool = True) -> None:
+        """Keep only worker `rank`'s part of the data (distributed training); `even`: every worker gets the
+        same number of batches."""
+        raise NotImplementedError(f"{type(self).__name__} cannot shard its data for distributed training.")
+
     def __iter__(self) -> Iterator[TensorDict]:
         raise NotImplementedError
 

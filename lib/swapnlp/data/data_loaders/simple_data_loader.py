@@ -72,6 +72,16 @@ class SimpleDataLoader(DataLoader):
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch
 
+    def shard(self, rank: int, world_size: int, even: bool = True) -> None:
+        """Keep every world_size-th instance, starting at `rank`. even=True (training) first repeats a few
+        instances from the start until the count divides by world_size, so all workers run the same number
+        of batches; even=False (validation) keeps each instance exactly once."""
+        if not 0 <= rank < world_size:
+            raise ValueError(f"rank {rank} is not in 0..{world_size - 1}")
+        count = len(self.instances)
+        total = math.ceil(count / world_size) * world_size if even and count else count
+        self.instances = [self.instances[i % count] for i in range(rank, total, world_size)]
+
     def __len__(self) -> int:
         whole = len(self.instances) / self.batch_size
         return math.floor(whole) if self.drop_last else math.ceil(whole)
