@@ -7,10 +7,10 @@ import sys
 from typing import List, Optional
 
 from swapnlp import __version__
-from swapnlp.commands import data, dry_run, evaluate, predict, serve, train
+from swapnlp.commands import data, dry_run, evaluate, predict, serve, train, tune
 from swapnlp.common.errors import ConfigurationError, InputError
 
-COMMANDS = [train, evaluate, predict, dry_run, serve, data]
+COMMANDS = [train, evaluate, predict, dry_run, tune, serve, data]
 
 
 def build_parser() -> argparse.ArgumentParser:
