@@ -71,7 +71,8 @@ class MicroBatcher:
         return await asyncio.wrap_future(self.submit(items))
 
     def close(self, timeout: float = 10.0) -> None:
-        """Finish the batch in progress, fail what is still queued, and stop the worker thread."""
+        """Answer the requests already queued, then stop the worker thread (what it could not answer within
+        `timeout` fails). Later submits are refused."""
         with self._lock:
             self._closed = True
             thread = self._thread

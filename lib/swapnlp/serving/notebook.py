@@ -35,7 +35,13 @@ class DemoServer:
         config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
                                 access_log=False, lifespan="on")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name=f"swapnlp-demo-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"swapnlp-demo-{self.port}", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except SystemExit:  # uvicorn exits this way when it cannot bind; start() reports it
+            pass
 
     @property
     def url(self) -> str:

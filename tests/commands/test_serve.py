@@ -1,0 +1,115 @@
+"""`swapnlp serve`: its options, its one-line errors, and a real server process answering over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from swapnlp.commands.main import build_parser, main
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_options_and_their_defaults():
+    args = build_parser().parse_args(["serve", "--archive-path", "m.tar.gz"])
+    assert (args.host, args.port, args.cuda_device) == ("127.0.0.1", 8000, -1)  # loopback unless told otherwise
+    assert args.predictor is None and args.field_name == [] and args.static_dir is None and args.title is None
+    args = build_parser().parse_args(["serve", "--archive-path", "m.tar.gz", "--field-name", "a", "--field-name", "b",
+                                      "--include-package", "my_module", "--port", "9000", "--title", "T"])
+    assert args.field_name == ["a", "b"] and args.include_package == ["my_module"] and args.port == 9000
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--cuda-device", "0"], "--cuda-device is 0, but no GPU is available"),
+    (["--static-dir", "/no/such/folder"], "--static-dir /no/such/folder: no such folder"),
+    (["--field-name", "text"], "--field-name text: SentenceClassifierPredictor reads the field(s) sentence"),
+    (["--predictor", "no_such_predictor"], "no_such_predictor"),
+    (["--port", "70000"], "--port 70000"),
+])
+def test_bad_options_are_one_line_errors(trained_run, capsys, extra, words):
+    if extra[0] == "--cuda-device":
+        import torch
+
+        if torch.cuda.is_available():
+            pytest.skip("this machine has a GPU")
+    assert main(["serve", "--archive-path", str(trained_run.archive), *extra]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and words in error and "Traceback" not in error
+
+
+def test_a_missing_archive_is_a_one_line_error(tmp_path, capsys):
+    assert main(["serve", "--archive-path", str(tmp_path / "none.tar.gz")]) == 2
+    assert "archive not found" in capsys.readouterr().err
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def post(url: str, body: dict) -> tuple:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+PLUGIN_SOURCE = textwrap.dedent('''
+    from swapnlp.predictors import Predictor, SentenceClassifierPredictor
+
+
+    @Predictor.register("shouting_classifier")
+    class ShoutingClassifier(SentenceClassifierPredictor):
+        """The sentence classifier, with the label in capitals."""
+
+        def format_output(self, output):
+            result = super().format_output(output)
+            return {**result, "label": result["label"].upper()}
+''')
+
+
+def test_a_server_process_with_a_learner_predictor(trained_run, tmp_path):
+    (tmp_path / "shouting_plugin.py").write_text(PLUGIN_SOURCE)
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "swapnlp.commands.main", "serve", "--archive-path", str(trained_run.archive),
+               "--port", str(port), "--title", "Shouting demo", "--include-package", "shouting_plugin",
+               "--predictor", "shouting_classifier"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(f"{base}/health", process)["status"] == "ok"
+        schema = wait_for(f"{base}/api/schema", process)
+        assert schema["title"] == "Shouting demo" and schema["predictor"] == "ShoutingClassifier"
+        status, prediction = post(f"{base}/predict", {"sentence": "a good film"})
+        assert status == 200 and prediction["label"] in ("POS", "NEG")
+        status, error = post(f"{base}/predict", {"sentence": ""})
+        assert status == 422 and error["field"] == "sentence"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert f"serving {trained_run.archive} on http://127.0.0.1:{port}/" in out
