@@ -8,9 +8,10 @@ from typing import List, Optional
 
 from swapnlp import __version__
 from swapnlp.commands import data, dry_run, evaluate, predict, serve, train, tune
+from swapnlp.commands import configure, describe
 from swapnlp.common.errors import ConfigurationError, InputError
 
-COMMANDS = [train, evaluate, predict, dry_run, tune, serve, data]
+COMMANDS = [train, evaluate, predict, dry_run, tune, describe, configure, serve, data]
 
 
 def build_parser() -> argparse.ArgumentParser:
