@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import pickle
 import queue
 import socket
 import traceback
@@ -205,7 +206,7 @@ def spawn_workers(function: Callable[..., Any], args: Sequence[Any], plan: Distr
             f"exited with code {failure.exit_code}"
         raise _failure(failure.error_index, outcomes, how) from None
     _collect(results, outcomes)
-    return [outcomes[index][1] for index in range(len(plan.cuda_devices))]
+    return [pickle.loads(outcomes[index][1]) for index in range(len(plan.cuda_devices))]
 
 
 def _collect(results: Any, outcomes: Dict[int, Any]) -> None:
@@ -233,7 +234,7 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
         init_worker(index, len(plan.cuda_devices), plan.cuda_devices[index], init_method, plan.timeout_s,
                     find_unused_parameters=plan.find_unused_parameters)
         value = function(index, *args)
-        results.put((index, "ok", value))
+        results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
     except BaseException as error:
         if not isinstance(error, (ConfigurationError, InputError)):
             traceback.print_exc()  # an unexpected error: its whole story, on this worker's stderr

@@ -1,0 +1,54 @@
+"""Helpers for test_distributed.py that spawned worker processes import by name (so they live in a module).
+
+- `train_shard`: one worker of a hand-built distributed run that returns its final weights and history;
+- `KillableClassifier` ("killable_classifier"): a SimpleClassifier whose rank-1 copy kills its own process
+  with SIGKILL at the training batch named by $SWAPNLP_TEST_KILL_AT_BATCH (a worker dying mid-run).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any, Dict
+
+import torch
+
+from swapnlp.common.params import Params
+from swapnlp.data import Vocabulary
+from swapnlp.models import Model, SimpleClassifier
+from swapnlp.training import distributed
+from swapnlp.training.checkpointer import snapshot
+from swapnlp.training.pipeline import build_data, seed_everything
+from swapnlp.training.trainer import GradientDescentTrainer
+
+KILL_AT_BATCH = "SWAPNLP_TEST_KILL_AT_BATCH"
+
+
+def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: int, even: bool) -> Dict[str, Any]:
+    """Train this worker's shard of `config`'s data for `epochs` -> {"state", "history"}."""
+    torch.set_num_threads(1)
+    params = Params(config)
+    data = build_data(params)
+    data.train_loader.shard(rank, distributed.world_size(), even=even)
+    data.validation_loader.shard(rank, distributed.world_size(), even=False)
+    vocab = Vocabulary.from_files(vocabulary_dir)
+    data.train_loader.index_with(vocab)
+    data.validation_loader.index_with(vocab)
+    seed_everything(0)
+    model = Model.from_params(params.pop("model"), vocab=vocab)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    trainer = GradientDescentTrainer(model, data.train_loader, data.validation_loader, optimizer=optimizer,
+                                     num_epochs=epochs, validation_metric="+accuracy", enable_progress_bar=False)
+    trainer.train()
+    return {"state": snapshot(model.state_dict()), "history": trainer.history}
+
+
+@Model.register("killable_classifier")
+class KillableClassifier(SimpleClassifier):
+    def forward(self, text: Any, label: Any = None) -> Dict[str, torch.Tensor]:  # type: ignore[override]
+        kill_at = int(os.environ.get(KILL_AT_BATCH, "0"))
+        if kill_at and self.training and distributed.rank() == 1:
+            self.batches_seen = getattr(self, "batches_seen", 0) + 1
+            if self.batches_seen == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return super().forward(text, label)
