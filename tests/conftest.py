@@ -135,3 +135,17 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
     model = train_model(Params(copy.deepcopy(config)), serialization_dir)
     model.eval()
     return TrainedRun(serialization_dir, serialization_dir / "model.tar.gz", model, config, dataset)
+
+
+@pytest.fixture(scope="session")
+def tiny_transformers(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Path]:
+    """Folders of tiny random bert / roberta / distilbert models with their tokenizers (no download)."""
+    from swapnlp.common.tiny_transformers import ARCHITECTURES, write_tiny_transformer
+
+    root = tmp_path_factory.mktemp("tiny-transformers")
+    return {name: write_tiny_transformer(name, root / f"tiny-{name}") for name in ARCHITECTURES}
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tiny_transformers: Dict[str, Path]) -> str:
+    return str(tiny_transformers["bert"])

@@ -127,3 +127,15 @@ def test_missing_file_under_a_data_folder_says_how_to_fetch(tmp_path):
 def test_empty_file_is_an_error(tmp_path):
     with pytest.raises(ConfigurationError, match="holds no instances"):
         ClassificationTsvReader().read(write(tmp_path, "\n\n"))
+
+
+def test_max_tokens_keeps_a_transformer_tokenizers_special_tokens(tmp_path, tiny_bert):
+    from swapnlp.data.tokenizers import PretrainedTransformerTokenizer
+
+    path = tmp_path / "data.tsv"
+    path.write_text("the film was good but the plot was dull\tpos\n")
+    for truncation, kept in (("head", ["the", "film"]), ("tail", ["was", "dull"]), ("head+tail", ["the", "dull"])):
+        reader = ClassificationTsvReader(tokenizer=PretrainedTransformerTokenizer(tiny_bert), max_tokens=4,
+                                         truncation=truncation)
+        tokens = [t.text for t in next(iter(reader.read(path)))["text"].tokens]
+        assert tokens == ["[CLS]", *kept, "[SEP]"], truncation

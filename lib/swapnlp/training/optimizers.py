@@ -74,3 +74,24 @@ class SgdOptimizer(Optimizer, torch.optim.SGD):
                  parameter_groups: Optional[ParameterGroups] = None) -> None:
         super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, momentum=momentum,
                          weight_decay=weight_decay, nesterov=nesterov)
+
+
+NO_DECAY = ["bias", r"LayerNorm\.weight", r"layer_norm\.weight", r"norm\.weight"]
+
+
+@Optimizer.register("huggingface_adamw")
+class HuggingfaceAdamWOptimizer(Optimizer, torch.optim.AdamW):
+    """AdamW as transformers fine-tuning uses it: decoupled weight decay, except on the parameters whose
+    names match `no_decay` (biases and LayerNorm weights, by default), which get weight_decay 0.
+    `parameter_groups` still apply, before the no-decay rule."""
+
+    def __init__(self, model_parameters: NamedParameters, lr: float = 1e-5,
+                 betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
+                 no_decay: Optional[List[str]] = None, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        no_decay = NO_DECAY if no_decay is None else no_decay
+        groups = list(parameter_groups or [])
+        trainable = [name for name, p in model_parameters if p.requires_grad]
+        if no_decay and any(re.search(pattern, name) for pattern in no_decay for name in trainable):
+            groups.append((no_decay, {"weight_decay": 0.0}))
+        super().__init__(make_parameter_groups(model_parameters, groups), lr=lr, betas=betas, eps=eps,
+                         weight_decay=weight_decay)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, Iterable, List, Literal, Optional, TypeVar
+from typing import Dict, Iterable, Literal, Optional
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.dataset_readers.dataset_reader import DatasetReader
@@ -11,6 +11,7 @@ from swapnlp.data.fields import LabelField, TextField
 from swapnlp.data.instance import Instance
 from swapnlp.data.token_indexers import SingleIdTokenIndexer, TokenIndexer
 from swapnlp.data.tokenizers import Tokenizer, WhitespaceTokenizer
+from swapnlp.data.tokenizers.truncate import truncate_keeping_special
 
 
 @DatasetReader.register("classification-tsv")
@@ -56,23 +57,9 @@ class ClassificationTsvReader(DatasetReader):
         """One example; `label` is None at prediction time."""
         tokens = self.tokenizer.tokenize(text)
         if self.max_tokens is not None:
-            tokens = truncate(tokens, self.max_tokens, self.truncation)
+            tokens = truncate_keeping_special(tokens, self.max_tokens, self.truncation,
+                                              self.tokenizer.num_special_tokens())
         fields = {"text": TextField(tokens, self.token_indexers)}
         if label is not None:
             fields["label"] = LabelField(label)
         return Instance(fields)
-
-
-T = TypeVar("T")
-
-
-def truncate(tokens: List[T], max_tokens: int, truncation: str = "head") -> List[T]:
-    """At most `max_tokens` tokens: the first ("head"), the last ("tail"), or half of each ("head+tail")."""
-    if len(tokens) <= max_tokens:
-        return tokens
-    if truncation == "head":
-        return tokens[:max_tokens]
-    if truncation == "tail":
-        return tokens[len(tokens) - max_tokens:]
-    head = max_tokens // 2
-    return tokens[:head] + tokens[len(tokens) - (max_tokens - head):]

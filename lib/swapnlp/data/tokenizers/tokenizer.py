@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from swapnlp.common.registry import Registrable
 from swapnlp.data.tokenizers.token import Token
@@ -18,3 +18,8 @@ class Tokenizer(Registrable):
 
     def batch_tokenize(self, texts: List[str]) -> List[List[Token]]:
         return [self.tokenize(text) for text in texts]
+
+    def num_special_tokens(self) -> Tuple[int, int]:
+        """How many special tokens `tokenize` puts (at the start, at the end): (1, 1) for BERT's [CLS] ... [SEP],
+        (0, 0) for plain word tokenizers. A reader that shortens a text keeps these in place."""
+        return 0, 0

@@ -5,8 +5,10 @@ from swapnlp.modules.seq2vec_encoders.bag_of_embeddings import BagOfEmbeddingsEn
 from swapnlp.modules.seq2vec_encoders.cnn import CnnEncoder
 from swapnlp.modules.seq2vec_encoders.rnn import GruSeq2VecEncoder, LstmSeq2VecEncoder
 from swapnlp.modules.seq2vec_encoders.transformer import TransformerSeq2VecEncoder
+from swapnlp.modules.seq2vec_encoders.bert_pooler import BertPooler
+from swapnlp.modules.seq2vec_encoders.cls_pooler import ClsPooler
 
 __all__ = [
     "Seq2VecEncoder", "BagOfEmbeddingsEncoder", "CnnEncoder", "LstmSeq2VecEncoder", "GruSeq2VecEncoder",
-    "TransformerSeq2VecEncoder",
+    "TransformerSeq2VecEncoder", "BertPooler", "ClsPooler",
 ]

@@ -2,5 +2,6 @@
 
 from swapnlp.modules.token_embedders.token_embedder import TokenEmbedder
 from swapnlp.modules.token_embedders.embedding import Embedding
+from swapnlp.modules.token_embedders.pretrained_transformer_embedder import PretrainedTransformerEmbedder
 
-__all__ = ["TokenEmbedder", "Embedding"]
+__all__ = ["TokenEmbedder", "Embedding", "PretrainedTransformerEmbedder"]

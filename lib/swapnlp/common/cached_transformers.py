@@ -1,0 +1,44 @@
+"""Load HuggingFace tokenizers and models once per process, from folders the catalog resolves.
+
+A reader's tokenizer and its indexer both need the same tokenizer; the embedder and the pooler may both need
+the same model's weights. Loading them once keeps config-built pipelines as cheap as hand-built ones.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from swapnlp.pretrained import resolve_model_path
+
+
+@lru_cache(maxsize=8)
+def get_tokenizer(model_name: str) -> Any:
+    """A fast (Rust) HuggingFace tokenizer for `model_name` (a hub id, alias or folder)."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(resolve_model_path(model_name), use_fast=True)
+
+
+def get_config(model_name: str) -> Any:
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(resolve_model_path(model_name))
+
+
+def load_model(model_name: str, load_weights: bool = True) -> Any:
+    """A fresh transformers AutoModel (no task head): pretrained weights, or a random init of the same
+    architecture when `load_weights` is False (an archive then restores the fine-tuned weights)."""
+    from transformers import AutoModel
+    from transformers.utils import logging
+
+    path = resolve_model_path(model_name)
+    if not load_weights:
+        return AutoModel.from_config(get_config(model_name))
+    bar_was_on = logging.is_progress_bar_enabled()
+    logging.disable_progress_bar()  # its "Loading weights" bar is noise in every notebook cell
+    try:
+        return AutoModel.from_pretrained(path)
+    finally:
+        if bar_was_on:
+            logging.enable_progress_bar()
