@@ -188,10 +188,11 @@ def final_check(choices: ConfigChoices, ask: Optional[Ask], say: Say) -> None:
         if not problems:
             say("  ✅ every component builds")
             return
+        if ask is None:
+            listed = "; ".join(f"{where or 'config'}: {what}" for where, what in problems.items())
+            raise ConfigurationError(f"not written, the config has problems: {listed} (change it with --set PATH=VALUE).")
         for where, what in problems.items():
             say(f"  ❌ {where or 'config'}: {what}")
-        if ask is None:
-            raise ConfigurationError("the config has problems (listed above); fix them with --set PATH=VALUE.")
         path = _ask(ask, "  fix which step? (a path such as model.encoder, or Enter to stop without writing): ")
         if not path:
             raise ConfigurationError("not written: the config still has problems.")
