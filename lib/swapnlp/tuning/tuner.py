@@ -12,6 +12,8 @@ each asks the study for its next trial, trial numbers (and so trial folders) nev
 from __future__ import annotations
 
 import json
+import random
+import time
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Union
 
@@ -57,13 +59,14 @@ def tune(config_file: Union[str, Path], search: Union[str, Path, SearchSpace, Ma
     pruner = (optuna.pruners.MedianPruner(n_startup_trials=pruner_startup_trials,
                                           n_warmup_steps=pruner_warmup_epochs) if prune else optuna.pruners.NopPruner())
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # one line per trial is ours (below), no tracebacks
-    try:
-        study = optuna.create_study(storage=storage or default_storage(serialization_dir),
-                                    study_name=study_name or Path(config_file).name.split(".")[0],
-                                    direction="maximize" if metric.startswith("+") else "minimize",
-                                    sampler=samplers[sampler](), pruner=pruner, load_if_exists=True)
-    except ValueError as error:  # e.g. the study exists with the other direction
-        raise ConfigurationError(f"cannot use the study: {error}") from None
+    study = _open_study(storage or default_storage(serialization_dir),
+                        study_name or Path(config_file).name.split(".")[0],
+                        "maximize" if metric.startswith("+") else "minimize", samplers[sampler](), pruner)
+    wanted = "maximize" if metric.startswith("+") else "minimize"
+    if study.direction.name.lower() != wanted:
+        raise ConfigurationError(f'the study "{study.study_name}" in {storage or default_storage(serialization_dir)} '
+                                 f"was made to {study.direction.name.lower()}, but trainer.validation_metric "
+                                 f'"{metric}" asks to {wanted}: use another --study-name or -s folder.')
     objective = TrialObjective(config_file, space, serialization_dir, overrides, prune=prune, quiet=quiet)
     study.optimize(objective, n_trials=trials, catch=(ValueError,), callbacks=[_print_trial(metric)])
     report = summarize(study, metric)
@@ -71,6 +74,25 @@ def tune(config_file: Union[str, Path], search: Union[str, Path, SearchSpace, Ma
     if "best" in report:
         report["plot"] = str(plot_expected_best(report, serialization_dir / PLOT_NAME))
     return report
+
+
+def _open_study(storage: str, name: str, direction: str, sampler: Any, pruner: Any, attempts: int = 6) -> Any:
+    """Create the study, or load it when it exists. Processes started together on a new database race to
+    create its tables; the loser retries after a short, random wait."""
+    import optuna
+    from sqlalchemy.exc import SQLAlchemyError
+
+    for attempt in range(attempts):
+        try:
+            return optuna.create_study(storage=storage, study_name=name, direction=direction, sampler=sampler,
+                                       pruner=pruner, load_if_exists=True)
+        except SQLAlchemyError as error:
+            if attempt == attempts - 1:
+                raise ConfigurationError(f"cannot open the Optuna storage {storage}: {error}") from None
+            time.sleep(random.uniform(0.2, 1.0))
+        except ValueError as error:
+            raise ConfigurationError(f"cannot use the study {name}: {error}") from None
+    raise AssertionError("unreachable")
 
 
 def _print_trial(metric: str) -> Any:
