@@ -132,7 +132,8 @@ class ConfigWizard:
                                      "(paths relative to the folder you train in)"))
         else:
             keys = ", ".join(config_keys_of(slot.base))
-            rows.append(widgets.HTML(f"<b><code>{html.escape(slot.path)}</code></b> · a {slot.base.__name__}"
+            article = "an" if slot.base.__name__[0] in "AEIOU" else "a"
+            rows.append(widgets.HTML(f"<b><code>{html.escape(slot.path)}</code></b> · {article} {slot.base.__name__}"
                                      + (f" <span style='color:#777'>(config keys: {keys})</span>" if keys else "")))
             options = ([("— left out (the default) —", _LEFT_OUT)] if slot.optional else []) + [
                 (name, name) for name in slot.base.list_available()]
@@ -197,18 +198,19 @@ class ConfigWizard:
         return widgets.HBox([note, name, add])
 
     def _render_devices(self) -> None:
+        """The devices dropdown; its values are "-1", "0", "0,1" (the device list, as text)."""
         from swapnlp.configure.validation import available_devices
 
-        options = [(name, (device,)) for device, name in available_devices().items()]
+        options = [(name, str(device)) for device, name in available_devices().items()]
         if len(options) > 2:
-            options.append((f"all {len(options) - 1} GPUs (distributed)", tuple(range(len(options) - 1))))
-        current = tuple(self.choices.devices())
+            options.append((f"all {len(options) - 1} GPUs (distributed)", ",".join(map(str, range(len(options) - 1)))))
+        current = ",".join(str(d) for d in self.choices.devices())
         if current not in [value for _, value in options]:
-            options.append((f"{list(current)} (not on this machine)", current))
+            options.append((f"{current} (not on this machine)", current))
         self.devices.unobserve_all("value")
         self.devices.options, self.devices.value = options, current
-        self.devices.observe(lambda change: self._guarded(lambda: self.set_devices(list(change["new"])),
-                                                          self.status), names="value")
+        self.devices.observe(lambda change: self._guarded(
+            lambda: self.set_devices([int(d) for d in change["new"].split(",")]), self.status), names="value")
 
     # -- events ----------------------------------------------------------------------------------------
     def _chosen(self, path: str, name: str) -> None:
