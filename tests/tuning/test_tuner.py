@@ -112,3 +112,11 @@ def test_a_study_cannot_change_direction(tunable, tmp_path):
     with pytest.raises(ConfigurationError):
         tune(tunable, LR_SPACE, trials=1, serialization_dir=tmp_path / "tune", quiet=True,
              overrides={"trainer.validation_metric": "-loss"})
+
+
+def test_warmup_epochs_are_never_pruned(tunable, tmp_path):
+    """The tiny config trains 3 epochs: with 3 warm-up epochs, no trial can be pruned."""
+    space = {"lr": {"type": "choice", "choices": [0.2, 0.0001]}}  # a good and a hopeless learning rate
+    report = tune(tunable, space, trials=4, serialization_dir=tmp_path / "tune", sampler="random", seed=0,
+                  pruner_startup_trials=1, pruner_warmup_epochs=3, quiet=True)
+    assert report["trials"]["complete"] == 4

@@ -34,8 +34,8 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     parser.add_argument("--no-pruning", action="store_true", help="train every trial to the end")
     parser.add_argument("--pruner-startup-trials", type=int, default=3,
                         help="finished trials before pruning starts (default: 3)")
-    parser.add_argument("--pruner-warmup-epochs", type=int, default=1,
-                        help="epochs of each trial that are never pruned (default: 1)")
+    parser.add_argument("--pruner-warmup-epochs", type=int, default=2,
+                        help="the first epochs of each trial, never pruned (default: 2)")
     parser.add_argument("--quiet", action="store_true", help="hide the epoch lines of each trial")
     add_include_package(parser)
     parser.set_defaults(func=run)

@@ -34,14 +34,15 @@ def default_storage(serialization_dir: Union[str, Path]) -> str:
 def tune(config_file: Union[str, Path], search: Union[str, Path, SearchSpace, Mapping[str, Any]], trials: int,
          serialization_dir: Union[str, Path], storage: Optional[str] = None, study_name: Optional[str] = None,
          overrides: Union[str, Mapping[str, Any], None] = None, sampler: str = "tpe", seed: Optional[int] = None,
-         prune: bool = True, pruner_startup_trials: int = 3, pruner_warmup_epochs: int = 1,
+         prune: bool = True, pruner_startup_trials: int = 3, pruner_warmup_epochs: int = 2,
          quiet: bool = False) -> Dict[str, Any]:
     """Run `trials` more trials of the study, then write DIR/tuning_report.json and DIR/<plot>.png.
 
     search: a search-space file, dict or SearchSpace. sampler: "tpe" (Optuna's default: random for its first
     10 trials, then guided) or "random". Pruning: MedianPruner, which stops a trial whose validation metric
     after an epoch is worse than the median of earlier trials at that epoch, once `pruner_startup_trials`
-    trials have finished and after `pruner_warmup_epochs` epochs. Returns the report (see report.summarize).
+    trials have finished; the first `pruner_warmup_epochs` epochs of a trial are never pruned.
+    Returns the report (see report.summarize).
     """
     import optuna
 
@@ -56,8 +57,10 @@ def tune(config_file: Union[str, Path], search: Union[str, Path, SearchSpace, Ma
                 "random": lambda: optuna.samplers.RandomSampler(seed=seed)}
     if sampler not in samplers:
         raise ConfigurationError(f'--sampler must be one of {", ".join(samplers)}, got "{sampler}".')
+    # steps are epoch numbers (1, 2, ...); Optuna prunes from step n_warmup_steps on
     pruner = (optuna.pruners.MedianPruner(n_startup_trials=pruner_startup_trials,
-                                          n_warmup_steps=pruner_warmup_epochs) if prune else optuna.pruners.NopPruner())
+                                          n_warmup_steps=pruner_warmup_epochs + 1) if prune
+              else optuna.pruners.NopPruner())
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # one line per trial is ours (below), no tracebacks
     study = _open_study(storage or default_storage(serialization_dir),
                         study_name or Path(config_file).name.split(".")[0],
