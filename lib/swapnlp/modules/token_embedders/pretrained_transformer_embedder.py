@@ -45,7 +45,7 @@ class PretrainedTransformerEmbedder(TokenEmbedder):
         if not train_parameters:
             self.transformer.requires_grad_(False)
         if gradient_checkpointing:
-            self.transformer.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            self.transformer.activation_checkpointing_enable({"use_reentrant": False})
         if not last_layer_only:  # one weight per layer (+ the embeddings), and a scale
             self.layer_weights = torch.nn.Parameter(torch.zeros(config.num_hidden_layers + 1))
             self.layer_scale = torch.nn.Parameter(torch.ones(1))
