@@ -48,6 +48,8 @@ class ConfigWizard:
         self.steps = widgets.VBox()
         self.devices = widgets.Dropdown(description="devices", style={"description_width": "70px"})
         self.devices.add_class("swapnlp-devices")
+        self._showing = False
+        self.devices.observe(self._devices_chosen, names="value")
         self.file = widgets.Text(value=str(output), description="file", style={"description_width": "70px"},
                                  layout=widgets.Layout(width="420px"))
         self.write_button = widgets.Button(description="Write config", button_style="primary", icon="save")
@@ -207,14 +209,20 @@ class ConfigWizard:
         current = ",".join(str(d) for d in self.choices.devices())
         if current not in [value for _, value in options]:
             options.append((f"{current} (not on this machine)", current))
-        self.devices.unobserve_all("value")
-        self.devices.options, self.devices.value = options, current
-        self.devices.observe(lambda change: self._guarded(
-            lambda: self.set_devices([int(d) for d in change["new"].split(",")]), self.status), names="value")
+        self._showing = True  # setting the dropdown here is not the learner choosing
+        try:
+            self.devices.options, self.devices.value = options, current
+        finally:
+            self._showing = False
 
     # -- events ----------------------------------------------------------------------------------------
     def _chosen(self, path: str, name: str) -> None:
         self._guarded(lambda: self.choose(path, name or None), self.status)
+
+    def _devices_chosen(self, change: Dict[str, Any]) -> None:
+        if self._showing or change["new"] is None:
+            return
+        self._guarded(lambda: self.set_devices([int(d) for d in change["new"].split(",")]), self.status)
 
     def _edited(self, path: str, type_text: str, value: Any, note: widgets.HTML) -> None:
         if value is _DEFAULT or (isinstance(value, str) and not value.strip()):
