@@ -202,6 +202,7 @@ def test_the_same_config_runs_under_torchrun(tiny_config, tmp_path):
                             capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert sum(line.startswith("epoch 1/2") for line in result.stdout.splitlines()) == 1
+    assert result.stdout.count("model archived at") == 1
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["epoch"] == 2 and "test_accuracy" in metrics and (tmp_path / "run" / "model.tar.gz").exists()
 

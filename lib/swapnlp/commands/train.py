@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from swapnlp.commands.options import add_include_package
 
@@ -26,5 +27,6 @@ def run(args: argparse.Namespace) -> int:
     from swapnlp.training.pipeline import train_model_from_file
 
     train_model_from_file(args.config, args.serialization_dir, args.overrides, args.force, args.recover)
-    print(f"model archived at {args.serialization_dir}/model.tar.gz")
+    if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 wrote the archive
+        print(f"model archived at {args.serialization_dir}/model.tar.gz")
     return 0
