@@ -7,7 +7,7 @@ each request alone wastes most of its time. The `MicroBatcher` owns one worker t
 
 The worker takes the first waiting request, keeps collecting whatever arrives in the next `max_wait_ms`
 (up to `max_batch_size` items), runs the predictor once, and hands each request its own slice of the
-results. When the combined batch fails, each request is run alone, so one bad input fails only its own
+results. It only waits when the last batch held several requests: a lone client pays no delay. When the combined batch fails, each request is run alone, so one bad input fails only its own
 request. Handlers `await batcher.predict(items)`; the event loop stays free while the model runs.
 """
 
@@ -49,6 +49,7 @@ class MicroBatcher:
         self._thread: Optional[threading.Thread] = None
         self._lock = threading.Lock()
         self._closed = False
+        self._busy = True  # wait for company until a batch shows there is none
 
     def start(self) -> None:
         """Start the worker thread (done by the first `submit` if not before)."""
@@ -97,7 +98,7 @@ class MicroBatcher:
             if first is None:
                 return
             group, size, stop = [first], len(first.items), False
-            deadline = time.monotonic() + self.max_wait
+            deadline = time.monotonic() + (self.max_wait if self._busy else 0.0)
             while size < self.max_batch_size:
                 try:  # what is already waiting joins at once; then wait out the rest of the window
                     request = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -108,6 +109,7 @@ class MicroBatcher:
                     break
                 group.append(request)
                 size += len(request.items)
+            self._busy = len(group) > 1  # others were waiting too: worth waiting for company next time
             self._run(group)
             if stop:
                 return
