@@ -38,6 +38,17 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"cnn\", \"embedding_dim\": 16, \"num_filters\": 16, \"ngram_filter_sizes\": [2, 3]}}}`; for an lstm the "
         "parameters are \"input_size\": 16 and \"hidden_size\".",
     ),
+    "3.3": (
+        "Two settings change when training moves to several devices: which devices the workers use (the "
+        "top-level \"distributed\" part of the config) and how many instances each worker puts in a batch "
+        "(data_loader.batch_size, counted per worker).",
+        "Every optimizer step averages the gradients of one batch from EACH worker, so a step sees "
+        "batch_size x number of workers instances: the effective batch. To keep it, divide it by "
+        "len(cuda_devices).",
+        "return {\"distributed\": {\"cuda_devices\": list(cuda_devices)}, "
+        "\"data_loader\": {\"batch_size\": effective_batch_size // len(cuda_devices)}} -- and nothing under "
+        "\"trainer\": the distributed list gives each worker its device.",
+    ),
 }
 
 

@@ -60,6 +60,9 @@ CHAPTERS: List[Chapter] = [
     Chapter("02", "Training and prediction", "training-and-prediction", 30, ("01",),
             "The train / evaluate / predict commands, the model archive, the predictor, and the same "
             "pipeline as a short Python script."),
+    Chapter("03.3", "Next steps: using GPUs", "using-gpus", 20, ("02",),
+            "cuda_device and --cuda-device, mps on a Mac; several devices with DistributedDataParallel (NCCL on "
+            "GPUs, gloo on CPU processes), the effective batch, and torchrun for several machines."),
 ]
 
 EXERCISES: List[Exercise] = [
@@ -74,6 +77,10 @@ EXERCISES: List[Exercise] = [
              "Change only the config: replace the bag of embeddings by a cnn or lstm encoder and reach a "
              "dev accuracy of at least 0.90 on a data set where word order matters.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
+    Exercise("3.3", "Train on several workers with the same effective batch", "03.3", "several-workers", 15,
+             "Write the overrides that train on one worker per device with an unchanged effective batch, and "
+             "show that two CPU workers end with the weights of one process.",
+             reads=("ddp_overrides",)),
 ]
 
 

@@ -128,10 +128,41 @@ baseline + {"model"+: {"encoder": {"type": "bag_of_embeddings", "embedding_dim":
 """
 WRONG_2_1_MESSAGE = "still a bag_of_embeddings"
 
-ALTERNATIVES = {"1.1": ALTERNATIVE_1_1, "1.2": ALTERNATIVE_1_2, "2.1": ALTERNATIVE_2_1}
+# ------------------------------------------------------------------------------------------------- 3.3
+ALTERNATIVE_3_3 = """
+per_worker, remainder = divmod(effective_batch_size, len(cuda_devices))
+assert remainder == 0, "the effective batch must divide by the number of workers"
+return {"distributed.cuda_devices": [int(device) for device in cuda_devices],
+        "data_loader.batch_size": per_worker}
+"""
+
+WRONG_3_3: Dict[str, Tuple[str, str]] = {
+    "the batch size is not divided": ("""
+return {"distributed": {"cuda_devices": list(cuda_devices)}, "data_loader": {"batch_size": effective_batch_size}}
+""", "batch_size counts per worker"),
+    "devices under the trainer": ("""
+return {"trainer": {"cuda_devices": list(cuda_devices)},
+        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices)}}
+""", 'the top-level "distributed"'),
+    "a number of workers instead of the devices": ("""
+return {"distributed": {"cuda_devices": len(cuda_devices)},
+        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices)}}
+""", "must list the devices you were given"),
+    "multiplied instead of divided": ("""
+return {"distributed": {"cuda_devices": list(cuda_devices)},
+        "data_loader": {"batch_size": effective_batch_size * len(cuda_devices)}}
+""", "not the effective batch"),
+    "turns shuffling on as well": ("""
+return {"distributed": {"cuda_devices": list(cuda_devices)},
+        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices), "shuffle": True}}
+""", "changes more than the devices and the batch size"),
+}
+
+ALTERNATIVES = {"1.1": ALTERNATIVE_1_1, "1.2": ALTERNATIVE_1_2, "2.1": ALTERNATIVE_2_1, "3.3": ALTERNATIVE_3_3}
 # the one subtly wrong answer per exercise that also goes through nbval
 NBVAL_WRONG = {
     "1.1": WRONG_1_1["label even when there is none"],
     "1.2": WRONG_1_2["forgets the mask"],
     "2.1": (WRONG_2_1, WRONG_2_1_MESSAGE),
+    "3.3": WRONG_3_3["the batch size is not divided"],
 }

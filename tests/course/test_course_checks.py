@@ -204,3 +204,34 @@ baseline + {"model"+: {"encoder": {"type": "cnn", "embedding_dim": 16, "num_filt
     namespace["DEV_ACCURACY"] = namespace["train"](namespace["experiment_config"](), "experiment")
     passed, line = checks.run_check("2.1", namespace)
     assert not passed and "below the target 0.90" in line, line
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3.3: the overrides are read for several device lists, then two CPU workers train against one process
+def _overrides_function(code: str) -> Any:
+    scope: Dict[str, Any] = {}
+    body = "\n".join("    " + line for line in code.strip("\n").split("\n"))
+    exec(f"def ddp_overrides(cuda_devices, effective_batch_size):\n{body}\n", scope)
+    return scope["ddp_overrides"]
+
+
+@pytest.mark.parametrize("name", sorted(__import__("course_variants").WRONG_3_3))
+def test_3_3_wrong_overrides_fail_and_say_why(name: str) -> None:
+    from course_variants import WRONG_3_3
+
+    code, message = WRONG_3_3[name]
+    passed, line = checks.run_check("3.3", {"ddp_overrides": _overrides_function(code)})
+    assert not passed and message in line, line
+
+
+def test_3_3_the_alternative_answer_trains_to_the_same_weights_and_passes() -> None:
+    passed, line = checks.run_check("3.3", {"ddp_overrides": _overrides_function(ALTERNATIVES["3.3"])})
+    assert passed, line
+
+
+def test_3_3_without_the_function_or_unwritten() -> None:
+    passed, line = checks.run_check("3.3", {})
+    assert not passed and "ddp_overrides is not defined" in line
+    unwritten = _overrides_function('raise NotImplementedError("Exercise 3.3: write this part.")')
+    passed, line = checks.run_check("3.3", {"ddp_overrides": unwritten})
+    assert not passed and "not written yet" in line
