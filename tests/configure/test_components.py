@@ -86,3 +86,19 @@ def test_docs_per_parameter_and_first_line():
     assert parameter_doc(doc, "beta") == "beta=2: the second one, wrapped."
     assert parameter_doc(doc, "delta") == ""
     assert first_line('CnnEncoder ("cnn"): n-gram detectors. More text.') == "n-gram detectors."
+
+
+def test_a_component_defined_interactively_has_no_file_but_a_schema():
+    from swapnlp.common.registry import _REGISTRY
+
+    namespace = {"__name__": "__main__"}
+    exec("from swapnlp.modules import Seq2VecEncoder\n"
+         "@Seq2VecEncoder.register('interactive_test_encoder')\n"
+         "class Mine(Seq2VecEncoder):\n"
+         "    def __init__(self, size: int) -> None:\n"
+         "        super().__init__()\n", namespace)
+    try:
+        info = component_info(Seq2VecEncoder, "interactive_test_encoder")
+        assert info.source == "(this notebook / session)" and [p.name for p in info.parameters] == ["size"]
+    finally:
+        _REGISTRY[Seq2VecEncoder].pop("interactive_test_encoder")

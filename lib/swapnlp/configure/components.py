@@ -161,9 +161,13 @@ def base_aliases() -> Dict[str, List[type]]:
     from swapnlp.configure.choices import TrainingConfig  # the top level, as a signature
 
     found: Dict[str, List[type]] = {}
-    owners = [(TrainingConfig, None)] + [base.resolve(name) for base in bases() for name in base.list_available()]
-    for cls, constructor in owners:
+    owners = [(TrainingConfig, None, "")] + [(*owner.resolve(name), owner.__name__) for owner in bases()
+                                             for name in owner.list_available()]
+    for cls, constructor, owner_name in owners:
+        supplied = set(SUPPLIED_AT_RUN_TIME["*"]) | set(SUPPLIED_AT_RUN_TIME.get(owner_name, ()))
         for parameter in constructor_parameters(cls, constructor):
+            if parameter.name in supplied:
+                continue
             kind, base = component_base(parameter.annotation)
             if base is not None and base not in found.setdefault(parameter.name, []):
                 found[parameter.name].append(base)
@@ -202,9 +206,8 @@ def find_base(name: str) -> type:
 
 def config_keys_of(base: type) -> List[str]:
     """The config keys that hold a `base` ("encoder" for Seq2VecEncoder)."""
-    supplied = {name for names in SUPPLIED_AT_RUN_TIME.values() for name in names}
     return sorted(alias for alias, targets in base_aliases().items() if base in targets
-                  and alias not in EXTRA_ALIASES and alias not in supplied)
+                  and alias not in EXTRA_ALIASES)
 
 
 def component_doc(cls: type) -> str:
@@ -240,10 +243,12 @@ def parameter_doc(doc: str, name: str) -> str:
 
 def source_file(cls: type) -> str:
     """The file defining `cls`, relative to the repository (or to the current folder) when inside it."""
+    if cls.__module__ == "__main__":
+        return "(this notebook / session)"
     try:
         path = Path(inspect.getsourcefile(cls) or "")
-    except TypeError:
-        return cls.__module__
+    except (TypeError, OSError):  # built into Python, or defined in a notebook / an interactive session
+        return "(this notebook / session)" if cls.__module__ == "__main__" else cls.__module__
     for root in (ROOT, Path.cwd()):
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
