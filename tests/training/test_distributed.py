@@ -335,3 +335,18 @@ def test_a_raising_worker_reports_its_error_in_one_line(tiny_config, tmp_path):
     with pytest.raises(ConfigurationError, match="embedder gives 8-dim vectors"):
         train_model(Params(config), tmp_path / "run")
     assert WorkerError.__mro__[1] is RuntimeError
+
+
+def test_a_single_device_list_is_an_ordinary_run_on_that_device(tiny_config, tmp_path):
+    config = _config(tiny_config)
+    config["distributed"] = {"cuda_devices": [-1]}
+    config["trainer"]["num_epochs"] = 1
+    train_model(Params(config), tmp_path / "run")
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["epoch"] == 1
+
+
+def test_epoch_callbacks_that_cannot_reach_the_workers_are_refused(tiny_config, tmp_path):
+    config = _config(tiny_config)
+    config["distributed"] = TWO_CPUS
+    with pytest.raises(ConfigurationError, match="epoch_callbacks must be functions defined in a module"):
+        train_model(Params(config), tmp_path / "run", epoch_callbacks=[lambda trainer, metrics: None])

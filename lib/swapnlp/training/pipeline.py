@@ -149,6 +149,7 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
     vocab.save_to_files(serialization_dir / VOCABULARY_DIR)
     if plan is not None and len(plan.cuda_devices) > 1:
         _no_trainer_device(params)
+        _check_picklable(epoch_callbacks)
         distributed.spawn_workers(train_worker, (worker_config, serialization_dir, recover, seed,
                                                  list(plugins.IMPORTED), plan.cuda_devices, epoch_callbacks), plan)
         model = load_archive(serialization_dir / ARCHIVE_NAME).model  # the best epoch, as rank 0 archived it
@@ -201,6 +202,17 @@ def _no_trainer_device(params: Params) -> None:
     if "cuda_device" in params.get("trainer", {}):
         raise ConfigurationError("trainer.cuda_device and distributed.cuda_devices are both set: remove "
                                  "trainer.cuda_device, the distributed list gives each worker its device.")
+
+
+def _check_picklable(epoch_callbacks: Sequence[EpochCallback]) -> None:
+    """Spawned workers get the epoch callbacks by pickling: closures and lambdas cannot travel."""
+    import pickle
+
+    try:
+        pickle.dumps(list(epoch_callbacks))
+    except Exception as error:  # pickle raises several types
+        raise ConfigurationError(f"epoch_callbacks must be functions defined in a module for a distributed run "
+                                 f"(each worker process imports them): {error}") from None
 
 
 def _set_trainer_device(params: Params, cuda_device: int) -> None:
