@@ -517,9 +517,113 @@ def check_distributed_overrides(namespace: Mapping[str, Any]) -> str:
             "process, which is what DDP promises on GPUs too.")
 
 
+# ---------------------------------------------------------------------------------------------------
+# 3.4: fix a broken config with dry-run
+# ---------------------------------------------------------------------------------------------------
+def check_fixed_config(namespace: Mapping[str, Any]) -> str:
+    from swapnlp.common import ConfigurationError, Params
+    from swapnlp.training.dry_run import dry_run
+
+    make_config = _get(namespace, "fixed_config", "fixed_config()")
+    if not callable(make_config):
+        raise CheckFailed("fixed_config must be the function that returns your repaired config")
+    work_dir = Path(_get(namespace, "WORK_DIR", "WORK_DIR (the setup cell)"))
+    text = _call("fixed_config()", make_config)
+    if not isinstance(text, str):
+        raise CheckFailed(f"fixed_config() must return the config as Jsonnet text (a str), not a {_type_name(text)}")
+    config = evaluate_config(text, work_dir)
+    broken = evaluate_config((work_dir / "broken.jsonnet").read_text("utf-8"), work_dir)
+    for key in ("dataset_reader", "train_data_path", "validation_data_path", "data_loader"):
+        if config.get(key) != broken.get(key):
+            raise CheckFailed(f'keep "{key}" as it was: the data was not the problem')
+    encoder = (config.get("model") or {}).get("encoder") or {}
+    if not isinstance(encoder, dict) or encoder.get("type") != "bag_of_embeddings":
+        raise CheckFailed("keep the bag_of_embeddings encoder: repair the config, do not swap the model")
+    metric = (config.get("trainer") or {}).get("validation_metric")
+    try:
+        with contextlib.chdir(work_dir):
+            report = dry_run(Params(config), num_batches=2)
+    except ConfigurationError as error:
+        raise CheckFailed(f"the dry run still fails: {error}") from None
+    if metric != "+accuracy":
+        raise CheckFailed(f'the experiment picks its best epoch by accuracy, higher is better: '
+                          f'trainer.validation_metric should be "+accuracy", not {metric!r}')
+    if not all(step["parameters_updated"] for step in report["batches"]):
+        raise CheckFailed("the dry run's optimizer steps changed no weights: keep the learning rate as it was")
+    return "your config builds, its shapes fit and its validation metric exists: the dry run passes."
+
+
+# ---------------------------------------------------------------------------------------------------
+# 3.5: write a search space and run a small tune
+# ---------------------------------------------------------------------------------------------------
+TUNED_VARIABLES_3_5 = ("lr", "embedding_dim")
+
+
+def check_search_space(namespace: Mapping[str, Any]) -> str:
+    from swapnlp.common import ConfigurationError
+    from swapnlp.tuning.search_space import SearchSpace
+    from swapnlp.tuning.tuner import tune
+
+    make_space = _get(namespace, "search_space", "search_space()")
+    if not callable(make_space):
+        raise CheckFailed("search_space must be the function that returns your search space")
+    work_dir = Path(_get(namespace, "WORK_DIR", "WORK_DIR (the setup cell)"))
+    space = _call("search_space()", make_space)
+    if not isinstance(space, dict):
+        raise CheckFailed(f"search_space() must return a dict (the JSON a --search file holds), not a "
+                          f"{_type_name(space)}")
+    try:
+        checked = SearchSpace(space)
+    except ConfigurationError as error:
+        raise CheckFailed(str(error)) from None
+    missing = [name for name in TUNED_VARIABLES_3_5 if name not in space]
+    if missing:
+        raise CheckFailed(f'the config reads std.extVar("{missing[0]}"), so the search space must declare "{missing[0]}"')
+    extra = sorted(set(space) - set(TUNED_VARIABLES_3_5))
+    if extra:
+        raise CheckFailed(f'the config never reads "{extra[0]}": declare only lr and embedding_dim')
+    lr = checked.variables["lr"]
+    if lr["type"] != "loguniform":
+        raise CheckFailed(f'a learning rate is searched over orders of magnitude: make "lr" a "loguniform", not a '
+                          f'"{lr["type"]}" (uniform draws would nearly all land in the top decade)')
+    if not (1e-5 <= lr["low"] and lr["high"] <= 1.0 and lr["high"] >= 10 * lr["low"]):
+        raise CheckFailed(f'"lr" from {lr["low"]} to {lr["high"]}: search at least one order of magnitude, within '
+                          f"0.00001 to 1")
+    dim = checked.variables["embedding_dim"]
+    values = dim["choices"] if dim["type"] == "choice" else [dim["low"], dim["high"]]
+    if dim["type"] not in ("choice", "int") or not all(isinstance(v, int) and not isinstance(v, bool) and
+                                                       2 <= v <= 256 for v in values):
+        raise CheckFailed("embedding_dim is a whole number of dimensions: a \"choice\" of integers or an \"int\" "
+                          "range, between 2 and 256")
+    if len(set(values)) < 2:
+        raise CheckFailed("embedding_dim has a single value: give the search at least two to choose from")
+
+    # A tiny tune of our own, on a slice of the exercise's data: every trial trains with values from the space.
+    with tempfile.TemporaryDirectory(prefix=".check-3.5-", dir=work_dir) as folder:
+        report = tune(work_dir / "tunable.jsonnet", space, trials=2, serialization_dir=folder, seed=0, quiet=True,
+                      overrides={"dataset_reader": {"max_instances": 60}, "trainer": {"num_epochs": 2}})
+        trials = report["trial_results"]
+        for trial in trials:
+            if trial["state"] not in ("complete", "pruned"):
+                raise CheckFailed(f"a trial with {trial['params']} did not finish ({trial['state']})")
+            trained = json.loads((Path(trial["serialization_dir"]) / "config.json").read_text("utf-8"))
+            embedder = trained["model"]["embedder"]["token_embedders"]["tokens"]
+            if (trained["trainer"]["optimizer"]["lr"], embedder["embedding_dim"]) != (
+                    trial["params"]["lr"], trial["params"]["embedding_dim"]):
+                raise CheckFailed("a trial's config did not get the values drawn from your space")
+    if len(trials) != 2 or "best" not in report:
+        raise CheckFailed("the small tune with your search space did not complete its trials")
+    learner_report = namespace.get("REPORT")
+    if not isinstance(learner_report, dict) or "best" not in learner_report:
+        raise CheckFailed("REPORT is not set: run the tuning cell after writing your search space")
+    return "your search space is valid and sensible, and tuning with it trains one model per trial."
+
+
 CHECKS: Dict[str, Callable[[Mapping[str, Any]], str]] = {
     "1.1": check_text_to_instance,
     "1.2": check_forward,
     "2.1": check_swapped_encoder,
     "3.3": check_distributed_overrides,
+    "3.4": check_fixed_config,
+    "3.5": check_search_space,
 }

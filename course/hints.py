@@ -49,6 +49,26 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"data_loader\": {\"batch_size\": effective_batch_size // len(cuda_devices)}} -- and nothing under "
         "\"trainer\": the distributed list gives each worker its device.",
     ),
+    "3.4": (
+        "Run the dry-run cell on the broken config and read its error: it names the config key at fault. Fix "
+        "that one thing, run the dry run again, and repeat until it passes: it stops at the first problem.",
+        "Two things are wrong. The embedder makes 16-dim vectors but the encoder expects another size (they "
+        "must match), and trainer.validation_metric names a metric the model does not report (look closely "
+        "at its spelling: the model reports \"accuracy\" and \"loss\").",
+        "Start from the broken file and change just those two values: `local broken = import \"broken.jsonnet\"; "
+        "broken + {\"model\"+: {\"encoder\"+: {\"embedding_dim\": 16}}, \"trainer\"+: {\"validation_metric\": "
+        "\"+accuracy\"}}`.",
+    ),
+    "3.5": (
+        "A search space is a dict with one entry per std.extVar variable of the config (here \"lr\" and "
+        "\"embedding_dim\"); each entry is {\"type\": ..., ...} with the types choice, int, uniform, loguniform "
+        "(see lib/swapnlp/tuning/search_space.py).",
+        "Learning rates are searched on a log scale (0.001 and 0.01 are as different as 0.01 and 0.1): use "
+        "\"loguniform\" with \"low\" and \"high\". The embedding size is a whole number: a \"choice\" of a few "
+        "integers, or an \"int\" range.",
+        "return {\"lr\": {\"type\": \"loguniform\", \"low\": 0.001, \"high\": 0.1}, "
+        "\"embedding_dim\": {\"type\": \"choice\", \"choices\": [8, 16, 32]}}",
+    ),
 }
 
 

@@ -63,6 +63,12 @@ CHAPTERS: List[Chapter] = [
     Chapter("03.3", "Next steps: using GPUs", "using-gpus", 20, ("02",),
             "cuda_device and --cuda-device, mps on a Mac; several devices with DistributedDataParallel (NCCL on "
             "GPUs, gloo on CPU processes), the effective batch, and torchrun for several machines."),
+    Chapter("03.4", "Next steps: more commands", "more-commands", 25, ("02",),
+            "swapnlp dry-run (dataset statistics and two training steps before any training) and swapnlp tune "
+            "(Optuna search over a config's std.extVar variables, pruning, expected validation performance)."),
+    Chapter("03.6", "Next steps: writing your own script", "writing-your-own-script", 15, ("02",),
+            "The bag-of-embeddings model built by hand in plain Python, and proof that with the same seed it is "
+            "the very model the config trains."),
 ]
 
 EXERCISES: List[Exercise] = [
@@ -81,6 +87,14 @@ EXERCISES: List[Exercise] = [
              "Write the overrides that train on one worker per device with an unchanged effective batch, and "
              "show that two CPU workers end with the weights of one process.",
              reads=("ddp_overrides",)),
+    Exercise("3.4", "Fix a broken config with dry-run", "03.4", "fix-the-config", 10,
+             "Read what swapnlp dry-run says about a broken config and repair the config until the dry run "
+             "passes, without changing the experiment.",
+             reads=("fixed_config", "WORK_DIR")),
+    Exercise("3.5", "Write a search space and run a small tune", "03.4", "search-space", 10,
+             "Write the search space (lr, embedding_dim) for a tunable config and run a three-trial search "
+             "with it.",
+             reads=("search_space", "WORK_DIR", "REPORT")),
 ]
 
 
