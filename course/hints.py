@@ -69,6 +69,17 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "return {\"lr\": {\"type\": \"loguniform\", \"low\": 0.001, \"high\": 0.1}, "
         "\"embedding_dim\": {\"type\": \"choice\", \"choices\": [8, 16, 32]}}",
     ),
+    "3.6": (
+        "The wizard starts from the bag-of-embeddings config, which cannot learn that \"not good\" is negative: "
+        "it averages the words. Your configure(wizard) changes what must change, with wizard.choose(path, name) "
+        "and wizard.set(path, value). Run `swapnlp describe encoder` (or look at the wizard) for the encoders.",
+        "wizard.choose(\"model.encoder\", \"cnn\") (or \"lstm\", \"gru\"): the wizard fills in the input size "
+        "from the embedder. Then set the encoder's other required parameters if you like, and the trainer's "
+        "num_epochs (at most 15). wizard.problems() shows what does not build, with from_params' message.",
+        "e.g. wizard.choose(\"model.encoder\", \"cnn\"); wizard.set(\"model.encoder.num_filters\", 16); "
+        "wizard.set(\"model.encoder.ngram_filter_sizes\", [2, 3]); wizard.set(\"trainer.optimizer.lr\", 0.01); "
+        "wizard.set(\"trainer.num_epochs\", 8)",
+    ),
 }
 
 

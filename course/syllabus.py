@@ -66,6 +66,9 @@ CHAPTERS: List[Chapter] = [
     Chapter("03.4", "Next steps: more commands", "more-commands", 25, ("02",),
             "swapnlp dry-run (dataset statistics and two training steps before any training) and swapnlp tune "
             "(Optuna search over a config's std.extVar variables, pruning, expected validation performance)."),
+    Chapter("03.5", "Next steps: describe and the configuration wizard", "configuration-wizard", 20, ("02",),
+            "swapnlp describe (what is registered, a component's parameters), the configuration wizard in a "
+            "notebook (ipywidgets) and swapnlp configure in a terminal: pick, check, write a commented config."),
     Chapter("03.6", "Next steps: writing your own script", "writing-your-own-script", 15, ("02",),
             "The bag-of-embeddings model built by hand in plain Python, and proof that with the same seed it is "
             "the very model the config trains."),
@@ -95,6 +98,10 @@ EXERCISES: List[Exercise] = [
              "Write the search space (lr, embedding_dim) for a tunable config and run a three-trial search "
              "with it.",
              reads=("search_space", "WORK_DIR", "REPORT")),
+    Exercise("3.6", "Let the wizard write a config that trains", "03.5", "wizard-config", 10,
+             "Drive the configuration wizard from code (choose, set) so that the config it writes builds and "
+             "reaches a dev accuracy of at least 0.85 on reviews where word order matters.",
+             reads=("configure",)),
 ]
 
 

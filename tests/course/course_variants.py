@@ -166,3 +166,33 @@ NBVAL_WRONG = {
     "2.1": (WRONG_2_1, WRONG_2_1_MESSAGE),
     "3.3": WRONG_3_3["the batch size is not divided"],
 }
+
+
+# ------------------------------------------------------------------------------------------------- 3.6
+# The body of configure(wizard): the learner's choices on the configuration wizard.
+ALTERNATIVE_3_6 = '''
+wizard.choose("model.encoder", "lstm")
+wizard.set("model.encoder.hidden_size", 24)
+wizard.set("model.encoder.bidirectional", True)
+wizard.set("model.embedder.token_embedders.tokens.embedding_dim", 24)
+wizard.set("trainer.optimizer", {"type": "adamw", "lr": 0.01})
+wizard.set("trainer.num_epochs", 10)
+'''
+
+WRONG_3_6: Dict[str, Tuple[str, str]] = {
+    "still a bag of embeddings": ('''
+wizard.set("model.encoder.averaged", False)
+wizard.set("trainer.num_epochs", 12)
+''', 'cannot see that "not" comes before "good"'),
+    "sizes that do not match": ('''
+wizard.choose("model.encoder", "cnn")
+wizard.set("model.encoder.embedding_dim", 16)
+''', "the wizard shows a problem at model: model.embedder gives 64-dim vectors but model.encoder expects 16-dim"),
+    "too many epochs": ('''
+wizard.choose("model.encoder", "gru")
+wizard.set("trainer.num_epochs", 50)
+''', "keep it at most 15"),
+}
+
+ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
+NBVAL_WRONG["3.6"] = WRONG_3_6["still a bag of embeddings"]
