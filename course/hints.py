@@ -38,6 +38,20 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"cnn\", \"embedding_dim\": 16, \"num_filters\": 16, \"ngram_filter_sizes\": [2, 3]}}}`; for an lstm the "
         "parameters are \"input_size\": 16 and \"hidden_size\".",
     ),
+    "3.2": (
+        "Your page is a folder with an index.html that the server sends for GET /. Start from the built-in "
+        "page (lib/swapnlp/serving/page/index.html): it needs a <title> of your own, a text box named after the "
+        "model's field (<textarea name=\"sentence\">), a button, and a script that posts to /predict.",
+        "You do not have to write JavaScript: <script src=\"/_swapnlp/demo.js\"></script> is always served, "
+        "and it wires up <form id=\"demo-form\">, <div id=\"error\">, <section id=\"result\"> with "
+        "<strong id=\"label\"> and <div id=\"bars\">. Link your CSS by file name (href=\"style.css\"), "
+        "never from a CDN: the demo must work offline.",
+        "In write_page: (folder / \"style.css\").write_text(\"body { font-family: serif; }\") and "
+        "(folder / \"index.html\").write_text(...) with <title>My demo</title>, <link rel=\"stylesheet\" "
+        "href=\"style.css\">, <form id=\"demo-form\"><textarea name=\"sentence\"></textarea><button>Predict"
+        "</button></form>, <div id=\"error\" hidden></div>, <section id=\"result\" hidden><strong "
+        "id=\"label\"></strong><div id=\"bars\"></div></section> and the demo.js script tag.",
+    ),
     "3.3": (
         "Two settings change when training moves to several devices: which devices the workers use (the "
         "top-level \"distributed\" part of the config) and how many instances each worker puts in a batch "

@@ -60,6 +60,9 @@ CHAPTERS: List[Chapter] = [
     Chapter("02", "Training and prediction", "training-and-prediction", 30, ("01",),
             "The train / evaluate / predict commands, the model archive, the predictor, and the same "
             "pipeline as a short Python script."),
+    Chapter("03.2", "Next steps: running a demo", "running-a-demo", 20, ("02",),
+            "swapnlp serve: a demo page and a JSON API for a trained model (validation, micro-batching, "
+            "offline API docs), and the demo cell that serves it from a notebook."),
     Chapter("03.3", "Next steps: using GPUs", "using-gpus", 20, ("02",),
             "cuda_device and --cuda-device, mps on a Mac; several devices with DistributedDataParallel (NCCL on "
             "GPUs, gloo on CPU processes), the effective batch, and torchrun for several machines."),
@@ -86,6 +89,10 @@ EXERCISES: List[Exercise] = [
              "Change only the config: replace the bag of embeddings by a cnn or lstm encoder and reach a "
              "dev accuracy of at least 0.90 on a data set where word order matters.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
+    Exercise("3.2", "Your own demo page", "03.2", "your-own-demo-page", 15,
+             "Write your own demo page (index.html and its files, nothing from the internet) and serve the "
+             "trained model with it through --static-dir.",
+             reads=("PAGE_DIR", "ARCHIVE", "write_page")),
     Exercise("3.3", "Train on several workers with the same effective batch", "03.3", "several-workers", 15,
              "Write the overrides that train on one worker per device with an unchanged effective batch, and "
              "show that two CPU workers end with the weights of one process.",

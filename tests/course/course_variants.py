@@ -196,3 +196,56 @@ wizard.set("trainer.num_epochs", 50)
 
 ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
 NBVAL_WRONG["3.6"] = WRONG_3_6["still a bag of embeddings"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.2
+# The learner's write_page(folder) body: a page of their own for `swapnlp serve --static-dir`.
+ALTERNATIVE_3_2 = '''
+page = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Thumbs up or down?</title>
+<style>body { font-family: sans-serif; max-width: 36rem; margin: 2rem auto; }</style></head>
+<body><h1>Thumbs up or down?</h1>
+<input type="text" id="sentence" size="60"> <button onclick="go()">Ask the model</button>
+<p id="answer"></p>
+<script>
+async function go() {
+  const response = await fetch("/predict", {method: "POST", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({sentence: document.getElementById("sentence").value})});
+  const answer = await response.json();
+  document.getElementById("answer").textContent = response.ok ? answer.label : answer.detail;
+}
+</script></body></html>
+"""
+(folder / "index.html").write_text(page, encoding="utf-8")
+'''
+
+
+def _page_3_2(head: str = '<title>My mood meter</title><link rel="stylesheet" href="style.css">',
+              box: str = '<textarea name="sentence"></textarea>', script: str = '/_swapnlp/demo.js',
+              css_file: str = "style.css") -> str:
+    return f"""
+(folder / "{css_file}").write_text("body {{ font-family: serif; }}")
+(folder / "index.html").write_text(\'\'\'<!doctype html>
+<html><head><meta charset="utf-8">{head}</head><body>
+<form id="demo-form">{box}<button>Predict</button></form>
+<div id="error" hidden></div><section id="result" hidden><strong id="label"></strong><div id="bars"></div></section>
+<script src="{script}"></script></body></html>\'\'\')
+"""
+
+
+WRONG_3_2: Dict[str, Tuple[str, str]] = {
+    "a stylesheet from a CDN": (_page_3_2(head='<title>My mood meter</title><link rel="stylesheet" '
+                                               'href="https://cdn.jsdelivr.net/npm/water.css@2/out/water.css">'),
+                                "loads a stylesheet from the internet"),
+    "a misspelt css file": (_page_3_2(css_file="styles.css"), "the server answers 404 for it"),
+    "no text box for the field": (_page_3_2(box='<textarea name="review"></textarea>'),
+                                  'no text box for the model\'s field "sentence"'),
+    "the default title": (_page_3_2(head="<title>Swappable NLP demo</title>"), "give your page its own <title>"),
+    "no script that predicts": (_page_3_2(script="style.css"), "no script on the page sends the text to POST /predict"),
+    "the page in the wrong folder": ('''
+(folder.parent / "index.html").write_text("<title>Lost page</title>")
+''', "there is no index.html in PAGE_DIR"),
+}
+
+ALTERNATIVES["3.2"] = ALTERNATIVE_3_2
+NBVAL_WRONG["3.2"] = WRONG_3_2["a stylesheet from a CDN"]
