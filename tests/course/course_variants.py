@@ -249,3 +249,85 @@ WRONG_3_2: Dict[str, Tuple[str, str]] = {
 
 ALTERNATIVES["3.2"] = ALTERNATIVE_3_2
 NBVAL_WRONG["3.2"] = WRONG_3_2["a stylesheet from a CDN"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.4
+# The body of fixed_config(): the repaired config as Jsonnet text.
+ALTERNATIVE_3_4 = '''
+return """
+{
+  "dataset_reader": {"type": "classification-tsv"},
+  "train_data_path": "train.tsv",
+  "validation_data_path": "dev.tsv",
+  "model": {
+    "type": "simple_classifier",
+    "embedder": {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 32}}},
+    "encoder": {"type": "bag_of_embeddings", "embedding_dim": 32, "averaged": true},
+  },
+  "data_loader": {"batch_size": 16, "shuffle": true, "seed": 0},
+  "trainer": {
+    "optimizer": {"type": "adam", "lr": 0.01},
+    "num_epochs": 5,
+    "validation_metric": "+accuracy",
+    "enable_progress_bar": false,
+  },
+}
+"""
+'''
+
+WRONG_3_4: Dict[str, Tuple[str, str]] = {
+    "only the sizes fixed": ('''
+return """
+local broken = import "broken.jsonnet";
+broken + {"model"+: {"encoder"+: {"embedding_dim": 16}}}
+"""
+''', 'the dry run still fails: trainer.validation_metric "acuracy" is not reported by the model'),
+    "the loss instead of the accuracy": ('''
+return """
+local broken = import "broken.jsonnet";
+broken + {"model"+: {"encoder"+: {"embedding_dim": 16}}, "trainer"+: {"validation_metric": "-loss"}}
+"""
+''', 'trainer.validation_metric should be "+accuracy"'),
+    "another encoder": ('''
+return """
+local broken = import "broken.jsonnet";
+broken + {"model"+: {"encoder": {"type": "cnn", "embedding_dim": 16, "num_filters": 8}},
+          "trainer"+: {"validation_metric": "+accuracy"}}
+"""
+''', "keep the bag_of_embeddings encoder"),
+}
+
+ALTERNATIVES["3.4"] = ALTERNATIVE_3_4
+NBVAL_WRONG["3.4"] = WRONG_3_4["only the sizes fixed"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.5
+# The body of search_space(): a dict in the --search JSON format.
+ALTERNATIVE_3_5 = '''
+space = {}
+space["embedding_dim"] = {"type": "int", "low": 8, "high": 64, "step": 8}
+space["lr"] = {"type": "loguniform", "low": 0.002, "high": 0.05}
+return space
+'''
+
+WRONG_3_5: Dict[str, Tuple[str, str]] = {
+    "a uniform learning rate": ('''
+return {"lr": {"type": "uniform", "low": 0.001, "high": 0.1},
+        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]}}
+''', 'make "lr" a "loguniform"'),
+    "a variable the config never reads": ('''
+return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1},
+        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]},
+        "dropout": {"type": "uniform", "low": 0.0, "high": 0.5}}
+''', 'the config never reads "dropout"'),
+    "embedding_dim forgotten": ('''
+return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1}}
+''', 'the search space must declare "embedding_dim"'),
+    "a misspelt type": ('''
+return {"lr": {"type": "log-uniform", "low": 0.001, "high": 0.1},
+        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]}}
+''', 'unknown type "log-uniform". Did you mean "loguniform"'),
+}
+
+ALTERNATIVES["3.5"] = ALTERNATIVE_3_5
+NBVAL_WRONG["3.5"] = WRONG_3_5["a uniform learning rate"]

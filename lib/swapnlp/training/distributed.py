@@ -19,7 +19,9 @@ import datetime
 import os
 import pickle
 import queue
+import signal
 import socket
+import sys
 import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -195,16 +197,11 @@ def spawn_workers(function: Callable[..., Any], args: Sequence[Any], plan: Distr
                                  nprocs=len(plan.cuda_devices), join=False, start_method="spawn")
     outcomes: Dict[int, Any] = {}
     try:
-        while not workers.join(timeout=1):
+        while not workers.join(timeout=1, grace_period=2):  # on a failure: 2 s for the others to report
             _collect(results, outcomes)
-    except mp.ProcessRaisedException as failure:
+    except (mp.ProcessRaisedException, mp.ProcessExitedException):  # all workers have ended by now
         _collect(results, outcomes)
-        raise _failure(failure.error_index, outcomes, "raised an error") from None
-    except mp.ProcessExitedException as failure:
-        _collect(results, outcomes)
-        how = f"was killed by signal {failure.signal_name}" if failure.signal_name else \
-            f"exited with code {failure.exit_code}"
-        raise _failure(failure.error_index, outcomes, how) from None
+        raise _failure([process.exitcode for process in workers.processes], outcomes) from None
     _collect(results, outcomes)
     return [pickle.loads(outcomes[index][1]) for index in range(len(plan.cuda_devices))]
 
@@ -212,19 +209,32 @@ def spawn_workers(function: Callable[..., Any], args: Sequence[Any], plan: Distr
 def _collect(results: Any, outcomes: Dict[int, Any]) -> None:
     while not results.empty():
         try:
-            worker, kind, value = results.get()
+            worker, *outcome = results.get()
         except (EOFError, queue.Empty):  # pragma: no cover - a worker died mid-message
             return
-        outcomes[worker] = (kind, value)
+        outcomes[worker] = outcome  # ["ok", pickled value] or [kind, message, traceback]
 
 
-def _failure(worker: int, outcomes: Dict[int, Any], how: str) -> Exception:
-    kind, message = outcomes.get(worker, ("", ""))
-    if kind in ("ConfigurationError", "InputError"):
-        return ConfigurationError(message)  # the learner's mistake, as if there were one process
-    detail = f": {message}" if message else ""
-    return WorkerError(f"distributed training failed: worker {worker} {how}{detail}. The other workers were "
-                       f"stopped; fix the cause and resume with --recover (checkpoints are kept).")
+def _failure(exit_codes: List[Optional[int]], outcomes: Dict[int, Any]) -> Exception:
+    """The error that explains the others: a worker the OS killed (its peers then fail to reach it), else a
+    learner's mistake (ConfigurationError, said as in one process), else the first other error."""
+
+    def weight(worker: int) -> int:
+        code, kind = exit_codes[worker], outcomes.get(worker, ("",))[0]
+        killed = code is not None and code < 0 and -code != signal.SIGTERM  # SIGTERM: we stopped it
+        return 0 if killed else 1 if kind == "user" else 2 if kind == "error" else 3
+
+    worker = min(range(len(exit_codes)), key=weight)
+    kind, message, trace = (list(outcomes.get(worker, ())) + ["", "", ""])[:3]
+    if kind == "user":
+        return ConfigurationError(message)
+    if kind == "error":  # a bug, not a mistake in the config: show where it happened
+        print(f"worker {worker}: {trace}", file=sys.stderr)
+    code = exit_codes[worker]
+    how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0 else
+           f"raised {message}" if kind == "error" else f"exited with code {code}")
+    return WorkerError(f"distributed training failed: worker {worker} {how}. The other workers were stopped; "
+                       f"fix the cause and resume with --recover (checkpoints are kept).")
 
 
 def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], plan: DistributedPlan,
@@ -236,10 +246,9 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
         value = function(index, *args)
         results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
     except BaseException as error:
-        if not isinstance(error, (ConfigurationError, InputError)):
-            traceback.print_exc()  # an unexpected error: its whole story, on this worker's stderr
-        results.put((index, type(error).__name__, str(error) if isinstance(error, (ConfigurationError, InputError))
-                     else f"{type(error).__name__}: {error}"))
+        user = isinstance(error, (ConfigurationError, InputError))
+        results.put((index, "user" if user else "error", str(error) if user else f"{type(error).__name__}: {error}",
+                     "" if user else traceback.format_exc()))  # the parent shows the one that explains the rest
         raise
     finally:
         destroy()
