@@ -235,3 +235,32 @@ def test_3_3_without_the_function_or_unwritten() -> None:
     unwritten = _overrides_function('raise NotImplementedError("Exercise 3.3: write this part.")')
     passed, line = checks.run_check("3.3", {"ddp_overrides": unwritten})
     assert not passed and "not written yet" in line
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3.4 (repair a config until dry-run passes) and 3.5 (a search space, checked by a tiny tune)
+@pytest.mark.parametrize("exercise_id", ["3.4", "3.5"])
+@pytest.mark.parametrize("answer", ["reference", "alternative"])
+def test_3_4_and_3_5_correct_answers_pass(exercise_id: str, answer: str) -> None:
+    code = solution_code(exercise_id) if answer == "reference" else ALTERNATIVES[exercise_id]
+    with cleanup(filled(exercise_id, code)) as namespace:
+        passed, line = checks.run_check(exercise_id, namespace)
+    assert passed, line
+
+
+@pytest.mark.parametrize("exercise_id, name", [("3.4", name) for name in sorted(__import__("course_variants").WRONG_3_4)]
+                         + [("3.5", name) for name in sorted(__import__("course_variants").WRONG_3_5)])
+def test_3_4_and_3_5_wrong_answers_fail_and_say_why(exercise_id: str, name: str) -> None:
+    import course_variants
+
+    code, message = getattr(course_variants, f"WRONG_{exercise_id.replace('.', '_')}")[name]
+    with cleanup(filled(exercise_id, code)) as namespace:
+        passed, line = checks.run_check(exercise_id, namespace)
+    assert not passed and message in line, line
+
+
+@pytest.mark.parametrize("exercise_id", ["3.4", "3.5"])
+def test_3_4_and_3_5_unfilled_fail_with_one_line(exercise_id: str) -> None:
+    with cleanup(run_cells(exercise_notebook(exercise_id))) as namespace:
+        passed, line = checks.run_check(exercise_id, namespace)
+    assert not passed and "not written yet" in line, line
