@@ -129,6 +129,7 @@ def test_without_widgets_it_shows_one_stable_line(wizard):
 
 
 def test_the_devices_dropdown_shows_the_current_devices(wizard):
+    assert wizard.widget  # drawn when first shown
     assert wizard.devices.value == "-1" and wizard.devices.index == 0 and wizard.devices.label == "CPU"
     wizard.set_devices([0])  # a GPU this CPU-only machine may lack: still shown, and the trainer says so
     assert wizard.devices.value == "0" and wizard.to_config()["trainer"]["cuda_device"] == 0

@@ -62,31 +62,39 @@ class ConfigWizard:
         title = widgets.HTML("<h3 style='margin:4px 0'>Configuration wizard</h3><div>Pick each part of the config "
                              "from the registry; empty inputs keep their default. Every change is checked with "
                              "the real <code>from_params</code>.</div>")
-        self.widget = widgets.VBox([title, self.steps, self.devices, widgets.HBox([self.file, self.write_button]),
-                                    self.status, self.preview])
-        self.widget.add_class("swapnlp-wizard")
-        self.render()
+        self._box = widgets.VBox([title, self.steps, self.devices, widgets.HBox([self.file, self.write_button]),
+                                  self.status, self.preview])
+        self._box.add_class("swapnlp-wizard")
+        self._drawn = False  # the steps are drawn when first shown: driving it from code before costs nothing
+
+    @property
+    def widget(self) -> widgets.VBox:
+        """The wizard's view (drawn on first use, then redrawn after every change)."""
+        if not self._drawn:
+            self._drawn = True
+            self.render()
+        return self._box
 
     # -- the same API as ConfigChoices; the view follows every change --------------------------------
     def choose(self, path: str, name: Optional[str]) -> None:
         self.choices.choose(path, name)
-        self.render()
+        self._redraw()
 
     def set(self, path: str, value: Any) -> None:
         self.choices.set(path, value)
-        self.render()
+        self._redraw()
 
     def unset(self, path: str) -> None:
         self.choices.unset(path)
-        self.render()
+        self._redraw()
 
     def add_entry(self, path: str, key: str, name: Optional[str] = None) -> None:
         self.choices.add_entry(path, key, name)
-        self.render()
+        self._redraw()
 
     def set_devices(self, devices: List[int]) -> None:
         self.choices.set_devices(devices)
-        self.render()
+        self._redraw()
 
     def to_config(self) -> Dict[str, Any]:
         return self.choices.to_config()
@@ -114,10 +122,17 @@ class ConfigWizard:
         return bundle
 
     # -- the view --------------------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        if self._drawn:
+            self.render()
+
     def render(self) -> None:
         """Rebuild the steps from the choices, and show what from_params says about each."""
         problems = self.choices.problems()
+        old = self.steps.children
         self.steps.children = [self._step(slot, problems) for slot in self.choices.components()]
+        for widget in old:  # the old views are gone: free them in the kernel and in the browser
+            _close(widget)
         self._render_devices()
         if problems:
             listed = "".join(f"<li><code>{html.escape(k or 'config')}</code>: {html.escape(v)}</li>"
@@ -241,6 +256,12 @@ class ConfigWizard:
 
     def _write_clicked(self) -> None:
         self._guarded(self.write, self.status)
+
+
+def _close(widget: widgets.Widget) -> None:
+    for child in getattr(widget, "children", ()):
+        _close(child)
+    widget.close()
 
 
 def _options(annotation: Any) -> Optional[List[Any]]:
