@@ -27,16 +27,41 @@ class RecordingPredictor:
         return [{"y": item["x"] * 2} for item in items]
 
 
-def test_requests_arriving_together_share_one_batch():
+def test_requests_waiting_together_share_one_batch():
+    release = threading.Event()
     predictor = RecordingPredictor()
-    batcher = MicroBatcher(predictor, max_batch_size=64, max_wait_ms=200)
+
+    def predict(items):
+        if items[0]["x"] == "first":
+            release.wait(10)  # the model is busy while the other requests arrive
+            return [{"y": "first"}]
+        return predictor(items)
+
+    batcher = MicroBatcher(predict, max_batch_size=64, max_wait_ms=0)
     try:
+        busy = batcher.submit([{"x": "first"}])
+        time.sleep(0.05)
         futures = [batcher.submit([{"x": i}]) for i in range(10)]
+        release.set()
+        assert busy.result(timeout=10) == [{"y": "first"}]
         assert [future.result(timeout=10) for future in futures] == [[{"y": 2 * i}] for i in range(10)]
     finally:
         batcher.close()
     assert predictor.batches == [list(range(10))]
-    assert (batcher.batches, batcher.items, batcher.largest_batch) == (1, 10, 10)
+    assert (batcher.batches, batcher.items, batcher.largest_batch) == (2, 11, 10)
+
+
+def test_a_lone_request_waits_a_little_for_company():
+    predictor = RecordingPredictor()
+    batcher = MicroBatcher(predictor, max_batch_size=64, max_wait_ms=1000)
+    try:
+        first = batcher.submit([{"x": 1}])
+        time.sleep(0.05)  # well inside the window
+        second = batcher.submit([{"x": 2}])
+        assert first.result(timeout=10) == [{"y": 2}] and second.result(timeout=10) == [{"y": 4}]
+    finally:
+        batcher.close()
+    assert predictor.batches == [[1, 2]]
 
 
 def test_each_request_gets_its_own_slice_in_order():

@@ -5,9 +5,10 @@ each request alone wastes most of its time. The `MicroBatcher` owns one worker t
 
     request handler --submit(items)--> queue --worker--> predict_batch(all waiting items) --> each future
 
-The worker takes the first waiting request, keeps collecting whatever arrives in the next `max_wait_ms`
-(up to `max_batch_size` items), runs the predictor once, and hands each request its own slice of the
-results. It only waits when the last batch held several requests: a lone client pays no delay. When the combined batch fails, each request is run alone, so one bad input fails only its own
+The worker takes the first waiting request and everything queued behind it (up to `max_batch_size`
+items); when it is alone, it waits up to `max_wait_ms` for company, but only if the last batch held several
+requests (a lone client pays no delay). It runs the predictor once and hands each request its own slice
+of the results. When the combined batch fails, each request is run alone, so one bad input fails only its own
 request. Handlers `await batcher.predict(items)`; the event loop stays free while the model runs.
 """
 
@@ -100,10 +101,16 @@ class MicroBatcher:
             group, size, stop = [first], len(first.items), False
             deadline = time.monotonic() + (self.max_wait if self._busy else 0.0)
             while size < self.max_batch_size:
-                try:  # what is already waiting joins at once; then wait out the rest of the window
-                    request = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
+                try:  # whatever is already waiting joins at once
+                    request = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    wait = deadline - time.monotonic()
+                    if len(group) > 1 or wait <= 0:
+                        break
+                    try:  # alone so far: wait a little for company (an idle worker costs less than a batch of 1)
+                        request = self._queue.get(timeout=wait)
+                    except queue.Empty:
+                        break
                 if request is None:
                     stop = True
                     break
