@@ -38,6 +38,18 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"cnn\", \"embedding_dim\": 16, \"num_filters\": 16, \"ngram_filter_sizes\": [2, 3]}}}`; for an lstm the "
         "parameters are \"input_size\": 16 and \"hidden_size\".",
     ),
+    "3.1": (
+        "Start from the baseline (`local baseline = import \"baseline.jsonnet\"; baseline + {...}`) and change "
+        "exactly four parts: the reader's tokenizer and token_indexers, the model's embedder and encoder, and the "
+        "trainer's optimizer. configs/bert.jsonnet is the same swap for the movie reviews.",
+        "All three data/model parts name the same pretrained model: \"minilm\". The tokenizer and the indexer "
+        "are {\"type\": \"pretrained_transformer\", \"model_name\": \"minilm\"}; the indexer and the token "
+        "embedder keep the baseline's key (\"tokens\"), so the embedder finds the indexer's ids. A transformer's "
+        "[CLS] vector is pooled by {\"type\": \"bert_pooler\", \"pretrained_model\": \"minilm\"}.",
+        "Fine-tuning needs a small learning rate: \"optimizer\": {\"type\": \"huggingface_adamw\", \"lr\": 5e-5}. "
+        "Use `\"dataset_reader\"+: {...}`, `\"model\"+: {...}` and `\"trainer\"+: {...}` so everything else stays "
+        "as in the baseline.",
+    ),
     "3.2": (
         "Your page is a folder with an index.html that the server sends for GET /. Start from the built-in "
         "page (lib/swapnlp/serving/page/index.html): it needs a <title> of your own, a text box named after the "

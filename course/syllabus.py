@@ -60,6 +60,10 @@ CHAPTERS: List[Chapter] = [
     Chapter("02", "Training and prediction", "training-and-prediction", 30, ("01",),
             "The train / evaluate / predict commands, the model archive, the predictor, and the same "
             "pipeline as a short Python script."),
+    Chapter("03.1", "Next steps: a pretrained transformer", "pretrained-transformer", 20, ("02",),
+            "Swap the bag of embeddings for a pretrained transformer (MiniLM) with four config changes: wordpiece "
+            "tokenizer and indexer, transformer embedder and pooler, AdamW; long texts truncated or folded; "
+            "another architecture by its model name."),
     Chapter("03.2", "Next steps: running a demo", "running-a-demo", 20, ("02",),
             "swapnlp serve: a demo page and a JSON API for a trained model (validation, micro-batching, "
             "offline API docs), and the demo cell that serves it from a notebook."),
@@ -88,6 +92,11 @@ EXERCISES: List[Exercise] = [
     Exercise("2.1", "Swap the encoder in the config and beat the baseline", "02", "swap-the-encoder", 10,
              "Change only the config: replace the bag of embeddings by a cnn or lstm encoder and reach a "
              "dev accuracy of at least 0.90 on a data set where word order matters.",
+             reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
+    Exercise("3.1", "Swap in a pretrained transformer", "03.1", "swap-in-a-transformer", 15,
+             "Change four parts of the config (tokenizer, indexers, embedder and encoder, optimizer) to fine-tune "
+             "the packaged MiniLM, and reach 0.85 dev accuracy on reviews whose sentiment words training never "
+             "showed.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
     Exercise("3.2", "Your own demo page", "03.2", "your-own-demo-page", 15,
              "Write your own demo page (index.html and its files, nothing from the internet) and serve the "

@@ -168,36 +168,6 @@ NBVAL_WRONG = {
 }
 
 
-# ------------------------------------------------------------------------------------------------- 3.6
-# The body of configure(wizard): the learner's choices on the configuration wizard.
-ALTERNATIVE_3_6 = '''
-wizard.choose("model.encoder", "lstm")
-wizard.set("model.encoder.hidden_size", 24)
-wizard.set("model.encoder.bidirectional", True)
-wizard.set("model.embedder.token_embedders.tokens.embedding_dim", 24)
-wizard.set("trainer.optimizer", {"type": "adamw", "lr": 0.01})
-wizard.set("trainer.num_epochs", 10)
-'''
-
-WRONG_3_6: Dict[str, Tuple[str, str]] = {
-    "still a bag of embeddings": ('''
-wizard.set("model.encoder.averaged", False)
-wizard.set("trainer.num_epochs", 12)
-''', 'cannot see that "not" comes before "good"'),
-    "sizes that do not match": ('''
-wizard.choose("model.encoder", "cnn")
-wizard.set("model.encoder.embedding_dim", 16)
-''', "the wizard shows a problem at model: model.embedder gives 64-dim vectors but model.encoder expects 16-dim"),
-    "too many epochs": ('''
-wizard.choose("model.encoder", "gru")
-wizard.set("trainer.num_epochs", 50)
-''', "keep it at most 15"),
-}
-
-ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
-NBVAL_WRONG["3.6"] = WRONG_3_6["still a bag of embeddings"]
-
-
 # ------------------------------------------------------------------------------------------------- 3.2
 # The learner's write_page(folder) body: a page of their own for `swapnlp serve --static-dir`.
 ALTERNATIVE_3_2 = '''
@@ -249,6 +219,36 @@ WRONG_3_2: Dict[str, Tuple[str, str]] = {
 
 ALTERNATIVES["3.2"] = ALTERNATIVE_3_2
 NBVAL_WRONG["3.2"] = WRONG_3_2["a stylesheet from a CDN"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.6
+# The body of configure(wizard): the learner's choices on the configuration wizard.
+ALTERNATIVE_3_6 = '''
+wizard.choose("model.encoder", "lstm")
+wizard.set("model.encoder.hidden_size", 24)
+wizard.set("model.encoder.bidirectional", True)
+wizard.set("model.embedder.token_embedders.tokens.embedding_dim", 24)
+wizard.set("trainer.optimizer", {"type": "adamw", "lr": 0.01})
+wizard.set("trainer.num_epochs", 10)
+'''
+
+WRONG_3_6: Dict[str, Tuple[str, str]] = {
+    "still a bag of embeddings": ('''
+wizard.set("model.encoder.averaged", False)
+wizard.set("trainer.num_epochs", 12)
+''', 'cannot see that "not" comes before "good"'),
+    "sizes that do not match": ('''
+wizard.choose("model.encoder", "cnn")
+wizard.set("model.encoder.embedding_dim", 16)
+''', "the wizard shows a problem at model: model.embedder gives 64-dim vectors but model.encoder expects 16-dim"),
+    "too many epochs": ('''
+wizard.choose("model.encoder", "gru")
+wizard.set("trainer.num_epochs", 50)
+''', "keep it at most 15"),
+}
+
+ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
+NBVAL_WRONG["3.6"] = WRONG_3_6["still a bag of embeddings"]
 
 
 # ------------------------------------------------------------------------------------------------- 3.4
@@ -331,3 +331,51 @@ return {"lr": {"type": "log-uniform", "low": 0.001, "high": 0.1},
 
 ALTERNATIVES["3.5"] = ALTERNATIVE_3_5
 NBVAL_WRONG["3.5"] = WRONG_3_5["a uniform learning rate"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.1
+# The body of experiment_config(): the baseline with a pretrained transformer swapped in.
+ALTERNATIVE_3_1 = """
+return '''
+local baseline = import "baseline.jsonnet";
+local name = "sentence-transformers/all-MiniLM-L6-v2";
+baseline + {
+  "dataset_reader"+: {"tokenizer": {"type": "pretrained_transformer", "model_name": name},
+                      "token_indexers": {"tokens": {"type": "pretrained_transformer", "model_name": "minilm"}}},
+  "model"+: {"embedder": {"token_embedders": {"tokens": {"type": "pretrained_transformer", "model_name": name}}},
+             "encoder": {"type": "cls_pooler", "embedding_dim": 384}},
+  "trainer"+: {"optimizer": {"type": "adamw", "lr": 8e-5}},
+}
+'''
+"""
+
+_SWAP_3_1 = '''
+local baseline = import "baseline.jsonnet";
+baseline + {
+  "dataset_reader"+: {"tokenizer": {"type": "pretrained_transformer", "model_name": "minilm"},
+                      "token_indexers": {"tokens": INDEXER}},
+  "model"+: {"embedder": {"token_embedders": {"tokens": {"type": "pretrained_transformer", "model_name": "minilm"}}},
+             "encoder": {"type": "bert_pooler", "pretrained_model": "minilm"}},
+  "trainer"+: {"optimizer": OPTIMIZER}, EXTRA
+}
+'''
+
+
+def _swap_3_1(indexer: str = '{"type": "pretrained_transformer", "model_name": "minilm"}',
+              optimizer: str = '{"type": "huggingface_adamw", "lr": 5e-5}', extra: str = "") -> str:
+    text = _SWAP_3_1.replace("INDEXER", indexer).replace("OPTIMIZER", optimizer).replace("EXTRA", extra)
+    return f"return '''{text}'''"
+
+
+WRONG_3_1: Dict[str, Tuple[str, str]] = {
+    "the baseline's learning rate": (_swap_3_1(optimizer='{"type": "adam", "lr": 0.01}'),
+                                     "fine-tuning a pretrained model needs a small learning rate"),
+    "the indexer left as single_id": (_swap_3_1(indexer='{"type": "single_id"}'),
+                                      "must be a pretrained_transformer indexer"),
+    "a bigger batch on the side": (_swap_3_1(extra='"data_loader"+: {"batch_size": 32},'),
+                                   "you also changed data_loader.batch_size"),
+    "the indexer names another model": (_swap_3_1(indexer='{"type": "pretrained_transformer", "model_name": "mpnet"}'),
+                                        "dataset_reader.token_indexers.tokens.model_name"),
+}
+ALTERNATIVES["3.1"] = ALTERNATIVE_3_1
+NBVAL_WRONG["3.1"] = WRONG_3_1["the baseline's learning rate"]

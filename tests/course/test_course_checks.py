@@ -264,3 +264,53 @@ def test_3_4_and_3_5_unfilled_fail_with_one_line(exercise_id: str) -> None:
     with cleanup(run_cells(exercise_notebook(exercise_id))) as namespace:
         passed, line = checks.run_check(exercise_id, namespace)
     assert not passed and "not written yet" in line, line
+
+
+# --------------------------------------------------------------------------------------------------------
+# 3.1: one executed notebook (MiniLM fine-tuned once); the config variants are swapped into its namespace
+@pytest.fixture(scope="module")
+def trained_3_1() -> Iterator[Dict[str, Any]]:
+    with cleanup(filled("3.1", solution_code("3.1"))) as namespace:
+        yield namespace
+
+
+def test_3_1_reference_passes_and_beats_the_bag_of_embeddings(trained_3_1: Dict[str, Any]) -> None:
+    assert trained_3_1["DEV_ACCURACY"] >= checks.TARGET_ACCURACY_3_1 > trained_3_1["BASELINE_ACCURACY"] + 0.2
+    passed, line = checks.run_check("3.1", trained_3_1)
+    assert passed, line
+
+
+@pytest.mark.parametrize("name", sorted(__import__("course_variants").WRONG_3_1))
+def test_3_1_wrong_configs_fail_and_say_why(trained_3_1: Dict[str, Any], name: str) -> None:
+    from course_variants import WRONG_3_1
+
+    code, message = WRONG_3_1[name]
+    passed, line = checks.run_check("3.1", dict(trained_3_1, experiment_config=_config_function(code)))
+    assert not passed and message in line, line
+
+
+def test_3_1_a_run_of_another_config_does_not_count(trained_3_1: Dict[str, Any]) -> None:
+    from course_variants import ALTERNATIVE_3_1
+
+    passed, line = checks.run_check("3.1", dict(trained_3_1, experiment_config=_config_function(ALTERNATIVE_3_1)))
+    assert not passed and "run the training cell again" in line, line
+    passed, line = checks.run_check("3.1", dict(trained_3_1, DEV_ACCURACY=0.99))
+    assert not passed and "must be the best dev accuracy of your training run" in line, line
+
+
+def test_3_1_below_the_target_fails(trained_3_1: Dict[str, Any]) -> None:
+    frozen = """return '''
+local baseline = import "baseline.jsonnet";
+baseline + {
+  "dataset_reader"+: {"tokenizer": {"type": "pretrained_transformer", "model_name": "minilm"},
+                      "token_indexers": {"tokens": {"type": "pretrained_transformer", "model_name": "minilm"}}},
+  "model"+: {"embedder": {"token_embedders": {"tokens": {"type": "pretrained_transformer", "model_name": "minilm",
+                                                          "train_parameters": false}}},
+             "encoder": {"type": "cls_pooler", "embedding_dim": 384}},
+  "trainer"+: {"optimizer": {"type": "huggingface_adamw", "lr": 1e-5}},
+}
+'''"""
+    namespace = dict(trained_3_1, experiment_config=_config_function(frozen))
+    namespace["DEV_ACCURACY"] = namespace["train"](namespace["experiment_config"](), "experiment")
+    passed, line = checks.run_check("3.1", namespace)
+    assert not passed and "below the target 0.85" in line, line
