@@ -9,7 +9,7 @@ from typing import List, Optional
 from swapnlp import __version__
 from swapnlp.commands import data, dry_run, evaluate, predict, serve, train, tune
 from swapnlp.commands import configure, describe
-from swapnlp.common.errors import ConfigurationError, InputError
+from swapnlp.common.errors import ConfigurationError, InputError, WorkerError
 
 COMMANDS = [train, evaluate, predict, dry_run, tune, describe, configure, serve, data]
 
@@ -35,7 +35,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             import_plugins(args.include_package)
         return int(args.func(args) or 0)
-    except (ConfigurationError, InputError) as error:
+    except (ConfigurationError, InputError, WorkerError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
