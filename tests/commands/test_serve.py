@@ -113,3 +113,18 @@ def test_a_server_process_with_a_learner_predictor(trained_run, tmp_path):
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert f"serving {trained_run.archive} on http://127.0.0.1:{port}/" in out
+
+
+def test_run_hands_host_and_port_to_uvicorn_and_warns_off_loopback(trained_run, monkeypatch, capsys):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    assert main(["serve", "--archive-path", str(trained_run.archive), "--port", "8123"]) == 0
+    assert calls[-1][1]["host"] == "127.0.0.1" and calls[-1][1]["port"] == 8123
+    assert "other machines can reach" not in capsys.readouterr().out
+    assert main(["serve", "--archive-path", str(trained_run.archive), "--host", "0.0.0.0"]) == 0
+    assert calls[-1][1]["host"] == "0.0.0.0"
+    out = capsys.readouterr().out
+    assert "other machines can reach this server, and it has no authentication" in out
+    assert "on http://127.0.0.1:8000/" in out
