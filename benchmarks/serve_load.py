@@ -6,6 +6,10 @@ answers, for a fixed time. Reports requests/s, p50/p99 latency and errors, and t
 batch throughput on the same reviews (predict_batch_json, batches of N), measured in the same run just
 before and just after the load test (their mean is the reference).
 
+On a machine shared with other work, wall-clock rates swing with the load; the table therefore also gives
+the rates per CPU-second used (the server process's user+system time from /proc, the in-process loop's
+process_time), which compare the server's cost per request with the predictor's own, whatever the load.
+
     python benchmarks/serve_load.py                      # 16 clients for 30 s (+ 1 and 4 clients for 5 s)
     python benchmarks/serve_load.py --archive runs/boe/model.tar.gz --clients 16 --seconds 30
 
@@ -49,8 +53,16 @@ def load_texts() -> List[str]:
     return [line.split("\t")[0] for line in dev.read_text("utf-8").splitlines() if line.strip()]
 
 
-def in_process_throughput(archive: Path, texts: List[str], batch_size: int, seconds: float, threads: int) -> float:
-    """Reviews per second through Predictor.predict_batch_json, batches of `batch_size`, no HTTP."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def in_process_throughput(archive: Path, texts: List[str], batch_size: int, seconds: float,
+                          threads: int) -> Tuple[float, float]:
+    """(reviews per second, reviews per CPU-second) through Predictor.predict_batch_json, batches of
+    `batch_size`, no HTTP."""
     import torch
 
     from swapnlp.predictors import Predictor
@@ -58,12 +70,12 @@ def in_process_throughput(archive: Path, texts: List[str], batch_size: int, seco
     torch.set_num_threads(threads)
     predictor = Predictor.from_path(archive)
     predictor.predict_batch_json([{"sentence": text} for text in texts[:batch_size]])  # warm-up
-    done, start, index = 0, time.perf_counter(), 0
+    done, start, cpu, index = 0, time.perf_counter(), time.process_time(), 0
     while time.perf_counter() - start < seconds:
         batch = [{"sentence": texts[(index + i) % len(texts)]} for i in range(batch_size)]
         predictor.predict_batch_json(batch)
         index, done = index + batch_size, done + batch_size
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
 async def client(port: int, bodies: List[bytes], offset: int, stop_at: float,
@@ -134,9 +146,12 @@ def main() -> None:
         before = in_process_throughput(archive, texts, args.clients, 5, args.threads)
         rows = []
         for clients, seconds in [*((c, args.ramp_seconds) for c in args.ramp), (args.clients, args.seconds)]:
+            cpu = cpu_seconds(server.pid)
             latencies, errors, elapsed = asyncio.run(load(port, bodies, clients, seconds))
+            cpu = cpu_seconds(server.pid) - cpu
             rows.append((clients, seconds, len(latencies), len(errors), len(latencies) / elapsed,
-                         statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000))
+                         statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000,
+                         len(latencies) / cpu))
             if errors:
                 print("errors:", errors[:3], file=sys.stderr)
         health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5).read())
@@ -144,16 +159,17 @@ def main() -> None:
         server.terminate()
         server.wait(30)
     after = in_process_throughput(archive, texts, args.clients, 5, args.threads)
-    reference = (before + after) / 2
-    print(f"in-process predict_batch_json, batches of {args.clients}: {before:.0f} / {after:.0f} reviews/s "
-          f"(before / after the load test), mean {reference:.0f}")
+    reference, reference_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+    print(f"in-process predict_batch_json, batches of {args.clients}: {before[0]:.0f} / {after[0]:.0f} reviews/s "
+          f"(before / after the load test), mean {reference:.0f}; per CPU-second {reference_cpu:.0f}")
     print(f"server micro-batches: {health['batches']} predictor calls for {health['items']} reviews "
           f"(mean {health['items'] / max(1, health['batches']):.1f}, largest {health['largest_batch']})")
-    print("| clients | seconds | requests | errors | requests/s | p50 latency | p99 latency | vs in-process |")
-    print("|---|---|---|---|---|---|---|---|")
-    for clients, seconds, count, errors, rate, p50, p99 in rows:
+    print("| clients | seconds | requests | errors | requests/s | p50 latency | p99 latency | vs in-process "
+          "| requests per server CPU-s | vs in-process per CPU-s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for clients, seconds, count, errors, rate, p50, p99, per_cpu in rows:
         print(f"| {clients} | {seconds:.0f} | {count} | {errors} | {rate:.0f} | {p50:.1f} ms | {p99:.1f} ms | "
-              f"{rate / reference:.2f}x |")
+              f"{rate / reference:.2f}x | {per_cpu:.0f} | {per_cpu / reference_cpu:.2f}x |")
 
 
 if __name__ == "__main__":
