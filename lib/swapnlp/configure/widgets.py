@@ -66,6 +66,8 @@ class ConfigWizard:
                                   self.status, self.preview])
         self._box.add_class("swapnlp-wizard")
         self._drawn = False  # the steps are drawn when first shown: driving it from code before costs nothing
+        self._drawn_steps: Dict[str, Any] = {}  # path -> (what it showed, its view): unchanged steps are kept
+        self._in_event, self._pending = False, False
 
     @property
     def widget(self) -> widgets.VBox:
@@ -123,16 +125,43 @@ class ConfigWizard:
 
     # -- the view --------------------------------------------------------------------------------------
     def _redraw(self) -> None:
-        if self._drawn:
+        """Redraw after a change: at once for a click in the view; after the running cell for code (one
+        redraw however many changes a cell makes, which keeps the kernel's message stream small)."""
+        if not self._drawn:
+            return
+        shell = _ipython()
+        if self._in_event or shell is None:
             self.render()
+        elif not self._pending:
+            self._pending = True
+
+            def after_cell(*_: Any) -> None:
+                shell.events.unregister("post_execute", after_cell)
+                self._pending = False
+                self.render()
+
+            shell.events.register("post_execute", after_cell)
 
     def render(self) -> None:
-        """Rebuild the steps from the choices, and show what from_params says about each."""
+        """Redraw the steps that changed, and show what from_params says about each."""
         problems = self.choices.problems()
-        old = self.steps.children
-        self.steps.children = [self._step(slot, problems) for slot in self.choices.components()]
-        for widget in old:  # the old views are gone: free them in the kernel and in the browser
-            _close(widget)
+        drawn: Dict[str, Any] = {}
+        children = []
+        for slot in self.choices.components():
+            key = json.dumps([slot.name, slot.values, slot.optional, problems.get(slot.path),
+                              sorted(p for p in problems if p.startswith(slot.path + ".")),
+                              {k: sorted(c.entries) for k, c in slot.children.items() if isinstance(c, SlotDict)}],
+                             sort_keys=True, default=str)
+            cached = self._drawn_steps.get(slot.path)
+            step = cached[1] if cached is not None and cached[0] == key else self._step(slot, problems)
+            drawn[slot.path] = (key, step)
+            children.append(step)
+        self.steps.children = children
+        kept = {id(step) for _, step in drawn.values()}
+        for _, step in self._drawn_steps.values():  # views no longer shown: free them (kernel and browser)
+            if id(step) not in kept:
+                _close(step)
+        self._drawn_steps = drawn
         self._render_devices()
         if problems:
             listed = "".join(f"<li><code>{html.escape(k or 'config')}</code>: {html.escape(v)}</li>"
@@ -248,14 +277,26 @@ class ConfigWizard:
             self._guarded(lambda: self.set(path, value), note)
 
     def _guarded(self, action: Any, where: widgets.HTML) -> None:
-        """Run a change; a refused one shows its message in place (in red) and changes nothing."""
+        """Run a change from the view; a refused one shows its message in place (in red), changes nothing."""
+        self._in_event = True
         try:
             action()
         except ConfigurationError as error:
             where.value = f"<span style='color:#b00'>❌ {html.escape(str(error))}</span>"
+        finally:
+            self._in_event = False
 
     def _write_clicked(self) -> None:
         self._guarded(self.write, self.status)
+
+
+def _ipython() -> Any:
+    """The running IPython shell (a notebook kernel), or None in plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
 
 
 def _close(widget: widgets.Widget) -> None:
