@@ -108,7 +108,11 @@ def test_pick_an_encoder_and_write_the_config(lab, page, tmp_path):
     page.get_by_text("Run All Cells", exact=True).click()
 
     encoder = page.locator(".swapnlp-choice-model-encoder select")
-    encoder.wait_for(timeout=120_000)  # the kernel imports torch and builds every component first
+    try:
+        encoder.wait_for(timeout=120_000)  # the kernel imports torch and builds every component first
+    except playwright_api.TimeoutError:
+        page.screenshot(path=str(tmp_path / "no-wizard.png"))
+        raise
     averaged = page.locator(".swapnlp-param-model-encoder-averaged")
     assert averaged.count() == 1  # the bag of embeddings' own parameter
     assert page.locator(".swapnlp-param-model-encoder-num-filters").count() == 0
