@@ -25,7 +25,7 @@ NEEDS_DATA = not all((DATA / f"{split}.tsv").exists() for split in ("train", "de
 
 
 def _run(notebook: str, home: Path) -> Tuple[int, str, float]:
-    env = dict(os.environ, SWAPNLP_COURSE_HOME=str(home / notebook.replace("/", "_")),
+    env = dict(os.environ, SWAPNLP_COURSE_HOME=str(home / notebook.replace("/", "_")), OMP_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
@@ -41,7 +41,9 @@ def nbval_runs(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Tuple[int,
     if NEEDS_DATA:
         pytest.skip(f"the chapters need the movie reviews in {DATA.relative_to(ROOT)}: run `make data` first")
     home = tmp_path_factory.mktemp("course_home")
-    with ThreadPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
+    # As many kernels as cores, one thread each: more would only fight over the cores (and time out).
+    workers = int(os.environ.get("CHAPTER_NBVAL_WORKERS", max(2, min(4, os.cpu_count() or 2))))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {notebook: pool.submit(_run, notebook, home) for notebook in NOTEBOOKS}
         runs = {notebook: future.result() for notebook, future in futures.items()}
     return runs
