@@ -14,7 +14,8 @@ process_time), which compare the server's cost per request with the predictor's 
     python benchmarks/serve_load.py --archive runs/boe/model.tar.gz --clients 16 --seconds 30
 
 Without --archive it trains configs/bag_of_embeddings.jsonnet for 3 epochs into runs/serve-bench (reused).
-Server and baseline both use `--threads` torch threads (default 1; the clients need the other core).
+Server and baseline both use `--threads` torch threads (default 1; the clients need the other core), and
+both call gc.freeze() once the model is loaded (the baseline without it is printed too).
 """
 
 from __future__ import annotations
@@ -60,15 +61,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 def in_process_throughput(archive: Path, texts: List[str], batch_size: int, seconds: float,
-                          threads: int) -> Tuple[float, float]:
+                          threads: int, freeze: bool = True) -> Tuple[float, float]:
     """(reviews per second, reviews per CPU-second) through Predictor.predict_batch_json, batches of
-    `batch_size`, no HTTP."""
+    `batch_size`, no HTTP. `freeze`: gc.freeze() after loading, as `swapnlp serve` does."""
+    import gc
+
     import torch
 
     from swapnlp.predictors import Predictor
 
     torch.set_num_threads(threads)
     predictor = Predictor.from_path(archive)
+    gc.unfreeze()  # freezing is for the whole process: start each measurement from the same state
+    if freeze:
+        gc.collect()
+        gc.freeze()
     predictor.predict_batch_json([{"sentence": text} for text in texts[:batch_size]])  # warm-up
     done, start, cpu, index = 0, time.perf_counter(), time.process_time(), 0
     while time.perf_counter() - start < seconds:
@@ -159,9 +166,15 @@ def main() -> None:
         server.terminate()
         server.wait(30)
     after = in_process_throughput(archive, texts, args.clients, 5, args.threads)
+    single = in_process_throughput(archive, texts, 1, 5, args.threads)  # for comparison: no batching at all
+    unfrozen = in_process_throughput(archive, texts, args.clients, 5, args.threads, freeze=False)
     reference, reference_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
     print(f"in-process predict_batch_json, batches of {args.clients}: {before[0]:.0f} / {after[0]:.0f} reviews/s "
           f"(before / after the load test), mean {reference:.0f}; per CPU-second {reference_cpu:.0f}")
+    print(f"in-process predict_batch_json, one review per call: {single[0]:.0f} reviews/s; per CPU-second "
+          f"{single[1]:.0f}")
+    print(f"in-process predict_batch_json, batches of {args.clients}, without gc.freeze(): {unfrozen[0]:.0f} "
+          f"reviews/s; per CPU-second {unfrozen[1]:.0f}")
     print(f"server micro-batches: {health['batches']} predictor calls for {health['items']} reviews "
           f"(mean {health['items'] / max(1, health['batches']):.1f}, largest {health['largest_batch']})")
     print("| clients | seconds | requests | errors | requests/s | p50 latency | p99 latency | vs in-process "

@@ -120,6 +120,8 @@ def test_run_hands_host_and_port_to_uvicorn_and_warns_off_loopback(trained_run, 
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    frozen = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))  # not this test process's heap
     assert main(["serve", "--archive-path", str(trained_run.archive), "--port", "8123"]) == 0
     assert calls[-1][1]["host"] == "127.0.0.1" and calls[-1][1]["port"] == 8123
     assert "other machines can reach" not in capsys.readouterr().out
@@ -128,3 +130,4 @@ def test_run_hands_host_and_port_to_uvicorn_and_warns_off_loopback(trained_run, 
     out = capsys.readouterr().out
     assert "other machines can reach this server, and it has no authentication" in out
     assert "on http://127.0.0.1:8000/" in out
+    assert frozen  # the loaded model is moved out of the garbage collector's sight

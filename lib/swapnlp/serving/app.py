@@ -95,13 +95,13 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
     async def predict(request: Request) -> Any:
         """One JSON object with the model's text field(s); answers the prediction (label and probs)."""
         item = check_item(parse_json(await _read_body(request, limits)), fields, limits)
-        return (await batcher.predict([item]))[0]
+        return AsciiJSONResponse((await batcher.predict([item]))[0])  # a response, not a dict: no re-encoding
 
     @app.post("/predict_batch", summary="Predict a list of inputs", openapi_extra=_body_doc(fields, example, batch=True))
     async def predict_batch(request: Request) -> Any:
         """A JSON list of input objects (at most limits.max_batch_items); answers a list of predictions, in order."""
         items = check_batch(parse_json(await _read_body(request, limits)), fields, limits)
-        return await batcher.predict(items)
+        return AsciiJSONResponse(await batcher.predict(items))
 
     @app.get("/predict", include_in_schema=False)
     @app.get("/predict_batch", include_in_schema=False)
