@@ -9,20 +9,13 @@ when /usr/bin/chromium is absent; required in CI.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
-from test_jupyterlab import CHROMIUM, CHROMIUM_FLAGS
+from browser_support import launch_chromium, require_chromium
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install chromium (see .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium): browser tests skipped", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = require_chromium()
 
 REVIEW = "a good , great and fine film : the cast was good"
 
@@ -30,7 +23,7 @@ REVIEW = "a good , great and fine film : the cast was good"
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -9,39 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-first-run", "--disable-quic"]
+from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium
+
 TOKEN = "swapnlp-wizard-test"
 NOTEBOOK = "wizard.ipynb"
 WRITTEN = "browser_wizard.jsonnet"
 
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must run the browser tests: install chromium (see .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium): browser tests skipped", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+playwright_api = require_chromium()
 
 
 def write_wizard_notebook(path: Path) -> None:
@@ -62,36 +42,15 @@ def lab(tmp_path_factory):
     folder = home / "course-copy"
     folder.mkdir()
     write_wizard_notebook(folder / NOTEBOOK)
-    port = free_port()
-    env = {**os.environ, "SWAPNLP_COURSE_HOME": str(home / "course"), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-               f"--IdentityProvider.token={TOKEN}", "--ServerApp.allow_root=True", f"--ServerApp.root_dir={folder}"]
-    server = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/lab?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.terminate()
-        pytest.fail("JupyterLab did not answer on /lab within 90 s")
-    yield base, folder
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    library = {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
+    with jupyter_lab(folder, home, TOKEN, env=library) as base:
+        yield base, folder
 
 
 @pytest.fixture
 def page(lab):
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1500, "height": 1100})
         yield context.new_page()
         context.close()
