@@ -245,6 +245,8 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
                     find_unused_parameters=plan.find_unused_parameters)
         value = function(index, *args)
         results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
+        if dist.is_initialized():
+            dist.barrier()  # all done before anyone leaves: rank 0 hosts the rendezvous store the others still use
     except BaseException as error:
         user = isinstance(error, (ConfigurationError, InputError))
         results.put((index, "user" if user else "error", str(error) if user else f"{type(error).__name__}: {error}",
