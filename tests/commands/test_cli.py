@@ -144,18 +144,23 @@ def test_no_command_prints_help(capsys):
     assert "train" in out and "evaluate" in out and "predict" in out
 
 
-def test_help_does_not_import_torch_or_transformers():
+def test_help_of_every_command_imports_nothing_heavy():
+    """`swapnlp --help` and each command's --help stay instant: no torch, transformers, numpy, optuna,
+    ipywidgets or fastapi (a command imports those only when it runs). New commands are covered as added."""
     snippet = textwrap.dedent("""
-        import contextlib, io, sys
-        from swapnlp.commands.main import main
-        for argv in (["--help"], ["train", "--help"], ["predict", "--help"], ["evaluate", "--help"]):
+        import argparse, contextlib, io, sys
+        from swapnlp.commands.main import build_parser, main
+        commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+        assert len(commands) >= 8, sorted(commands)
+        for argv in [["--help"]] + [[name, "--help"] for name in commands]:
             with contextlib.redirect_stdout(io.StringIO()) as out:
                 try:
                     main(argv)
                 except SystemExit as exit:
                     assert exit.code == 0, (argv, exit.code)
             assert "usage: swapnlp" in out.getvalue(), argv
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "transformers", "numpy"))
+        heavy = sorted(m for m in sys.modules
+                       if m.split(".")[0] in ("torch", "transformers", "numpy", "optuna", "ipywidgets", "fastapi"))
         print("HEAVY:", heavy[:5])
     """)
     result = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60)

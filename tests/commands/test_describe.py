@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import subprocess
 import sys
 import textwrap
 
@@ -136,22 +135,3 @@ def test_include_package_components_are_described(capsys, plugin_folder):
     assert code == 0
     assert f"defined in {PLUGIN}.py" in out
     assert "embedding_dim  int    required" in out and "scale          float  default 1.0" in out
-
-
-def test_help_of_describe_and_configure_does_not_import_torch():
-    snippet = textwrap.dedent("""
-        import contextlib, io, sys
-        from swapnlp.commands.main import main
-        for argv in (["--help"], ["describe", "--help"], ["configure", "--help"]):
-            with contextlib.redirect_stdout(io.StringIO()) as out:
-                try:
-                    main(argv)
-                except SystemExit as exit:
-                    assert exit.code == 0, (argv, exit.code)
-            assert "usage: swapnlp" in out.getvalue(), argv
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "transformers", "numpy", "ipywidgets"))
-        print("HEAVY:", heavy[:5])
-    """)
-    result = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "HEAVY: []" in result.stdout

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import textwrap
 
@@ -80,22 +79,3 @@ def test_include_package_registers_a_learners_encoder(tiny_config, tmp_path, mon
     finally:
         sys.modules.pop(PLUGIN, None)
         _REGISTRY.get(Seq2VecEncoder, {}).pop("first_token", None)
-
-
-def test_help_of_the_new_commands_imports_no_torch():
-    snippet = textwrap.dedent("""
-        import contextlib, io, sys
-        from swapnlp.commands.main import main
-        for argv in (["dry-run", "--help"], ["tune", "--help"]):
-            with contextlib.redirect_stdout(io.StringIO()) as out:
-                try:
-                    main(argv)
-                except SystemExit as exit:
-                    assert exit.code == 0, (argv, exit.code)
-            assert "usage: swapnlp" in out.getvalue(), argv
-        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "transformers", "numpy", "optuna"))
-        print("HEAVY:", heavy[:5])
-    """)
-    result = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "HEAVY: []" in result.stdout
