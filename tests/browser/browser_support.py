@@ -78,3 +78,27 @@ def jupyter_lab(folder: Path, home: Path, token: str, env: Optional[Dict[str, st
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def run_all_cells(page) -> None:
+    """Run > Run All Cells in the open notebook."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.get_by_role("menuitem", name="Run").click()
+    page.get_by_text("Run All Cells", exact=True).click()
+
+
+def run_all_cells_until(page, done, timeout_s: float = 300, retry_s: float = 30) -> bool:
+    """Run all cells, then wait for `done()`; when nothing runs and `done()` is still false after retry_s
+    (a kernel that was still starting dropped the request), run them again. -> whether done() came true."""
+    import time
+
+    run_all_cells(page)
+    deadline, retry_at = time.monotonic() + timeout_s, time.monotonic() + retry_s
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        if time.monotonic() > retry_at and page.locator(".jp-Notebook .jp-InputPrompt", has_text="[*]").count() == 0:
+            run_all_cells(page)
+            retry_at = time.monotonic() + retry_s
+        page.wait_for_timeout(1_000)
+    return True

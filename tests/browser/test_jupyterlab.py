@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium
+from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium, run_all_cells_until
 
 TOKEN = "swapnlp-browser-test"
 SOLUTION = "solutions/1.1-text-to-instance.ipynb"
@@ -70,12 +69,6 @@ def checks_of(progress_file: Path, exercise_id: str) -> dict:
     return json.loads(progress_file.read_text()).get("exercises", {}).get(exercise_id, {"checks": 0})
 
 
-def run_all_cells(page) -> None:
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.get_by_role("menuitem", name="Run").click()
-    page.get_by_text("Run All Cells", exact=True).click()
-
-
 def run_all_cells_and_wait_for_the_check(page, lab, notebook: str, exercise_id: str) -> dict:
     """Open `notebook`, Run > Run All Cells, and wait until the kernel has recorded one more check."""
     base, progress_file = lab
@@ -84,18 +77,10 @@ def run_all_cells_and_wait_for_the_check(page, lab, notebook: str, exercise_id: 
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    run_all_cells(page)
-    deadline = time.monotonic() + 300  # generous: CI runs the notebook tests beside this one on 2 cores
-    retry_at = time.monotonic() + 30
-    while checks_of(progress_file, exercise_id)["checks"] == before:
-        if time.monotonic() > deadline:
-            page.screenshot(path=str(progress_file.parent / "timeout.png"))
-            pytest.fail(f"the check cell of {notebook} did not run within 300 s (screenshot: "
-                        f"{progress_file.parent / 'timeout.png'})")
-        if time.monotonic() > retry_at and page.locator(".jp-Notebook .jp-InputPrompt", has_text="[*]").count() == 0:
-            run_all_cells(page)  # nothing running, nothing recorded: a kernel still starting dropped the request
-            retry_at = time.monotonic() + 30
-        page.wait_for_timeout(1_000)
+    if not run_all_cells_until(page, lambda: checks_of(progress_file, exercise_id)["checks"] != before):
+        page.screenshot(path=str(progress_file.parent / "timeout.png"))
+        pytest.fail(f"the check cell of {notebook} did not run within 300 s (screenshot: "
+                    f"{progress_file.parent / 'timeout.png'})")
     return checks_of(progress_file, exercise_id)
 
 

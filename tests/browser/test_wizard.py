@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium
+from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium, run_all_cells_until
 
 TOKEN = "swapnlp-wizard-test"
 NOTEBOOK = "wizard.ipynb"
@@ -62,16 +62,12 @@ def test_pick_an_encoder_and_write_the_config(lab, page, tmp_path):
     page.goto(f"{base}/lab/workspaces/wizard/tree/{NOTEBOOK}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.get_by_role("menuitem", name="Run").click()
-    page.get_by_text("Run All Cells", exact=True).click()
-
     encoder = page.locator(".swapnlp-choice-model-encoder select")
-    try:
-        encoder.wait_for(timeout=120_000)  # the kernel imports torch and builds every component first
-    except playwright_api.TimeoutError:
+    # the kernel imports torch and builds every component first
+    if not run_all_cells_until(page, lambda: encoder.count() > 0):
         page.screenshot(path=str(tmp_path / "no-wizard.png"))
-        raise
+        pytest.fail(f"the wizard did not appear within 300 s (screenshot: {tmp_path / 'no-wizard.png'})")
+    encoder.wait_for(timeout=30_000)
     averaged = page.locator(".swapnlp-param-model-encoder-averaged")
     assert averaged.count() == 1  # the bag of embeddings' own parameter
     assert page.locator(".swapnlp-param-model-encoder-num-filters").count() == 0
