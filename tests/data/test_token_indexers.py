@@ -1,9 +1,13 @@
-"""Token indexers: single_id maps tokens to vocabulary ids (OOV -> 1), lowercasing, namespaces."""
+"""Token indexers: single_id maps tokens to vocabulary ids (OOV -> 1), lowercasing, namespaces;
+pretrained_transformer reads wordpiece ids and folds long texts into segments."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+import pytest
+
+from swapnlp.common.errors import ConfigurationError
 from swapnlp.data import SingleIdTokenIndexer, Token, TokenIndexer, Vocabulary
 
 TOKENS = [Token("Good"), Token("film"), Token("GOOD")]
@@ -57,11 +61,6 @@ def test_built_by_name_and_by_default():
 
 
 # -- pretrained_transformer ---------------------------------------------------------------------------
-import pytest  # noqa: E402
-
-from swapnlp.common.errors import ConfigurationError  # noqa: E402
-
-
 def wordpieces(folder, text):
     from swapnlp.data.tokenizers import PretrainedTransformerTokenizer
 
