@@ -133,6 +133,39 @@ def test_every_architecture_embeds_by_its_folder_name(tiny_transformers, archite
     assert vectors.shape[-1] == embedder.get_output_dim() == 32 and torch.isfinite(vectors).all()
 
 
+@pytest.mark.parametrize("architecture", ["bert", "roberta", "distilbert"])
+def test_attention_dropout_reaches_every_attention_layer_and_changes_no_weight(tiny_transformers, architecture):
+    folder = str(tiny_transformers[architecture])
+    torch.manual_seed(0)
+    default = PretrainedTransformerEmbedder(folder)
+    torch.manual_seed(0)
+    quiet = PretrainedTransformerEmbedder(folder, attention_dropout=0.0)
+    attention_dropouts = [m.dropout.p for name, m in quiet.transformer.named_modules()
+                          if name.endswith("attention") or name.endswith("attention.self")
+                          if isinstance(getattr(m, "dropout", None), torch.nn.Dropout)]
+    assert attention_dropouts and all(p == 0.0 for p in attention_dropouts)
+    tensors = batch(folder, [LONG, SHORT], max_length=6)
+    default.max_length = quiet.max_length = 6
+    assert torch.equal(default.eval()(**tensors), quiet.eval()(**tensors))  # same weights, same eval output
+
+
+def test_attention_dropout_is_used_in_training_only(tiny_bert):
+    tensors = batch(tiny_bert, [LONG])
+    outputs = {}
+    for rate in (0.0, 0.0, 0.5):
+        torch.manual_seed(0)
+        embedder = PretrainedTransformerEmbedder(tiny_bert, attention_dropout=rate).train()
+        torch.manual_seed(1)
+        outputs.setdefault(rate, []).append(embedder(**tensors))
+    assert torch.equal(outputs[0.0][0], outputs[0.0][1])         # same seed, same dropout masks
+    assert not torch.allclose(outputs[0.0][0], outputs[0.5][0])  # dropping attention weights changes vectors
+
+
+def test_attention_dropout_out_of_range_is_a_clear_error(tiny_bert):
+    with pytest.raises(ConfigurationError, match=r"attention_dropout must be in \[0, 1\)"):
+        PretrainedTransformerEmbedder(tiny_bert, attention_dropout=1.5)
+
+
 # -- poolers ------------------------------------------------------------------------------------------
 def test_bert_pooler_starts_from_the_pretrained_pooler_weights(tiny_bert):
     from transformers import AutoModel

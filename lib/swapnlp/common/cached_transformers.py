@@ -26,19 +26,23 @@ def get_config(model_name: str) -> Any:
     return AutoConfig.from_pretrained(resolve_model_path(model_name))
 
 
-def load_model(model_name: str, load_weights: bool = True) -> Any:
+def load_model(model_name: str, load_weights: bool = True, **config_overrides: Any) -> Any:
     """A fresh transformers AutoModel (no task head): pretrained weights, or a random init of the same
-    architecture when `load_weights` is False (an archive then restores the fine-tuned weights)."""
+    architecture when `load_weights` is False (an archive then restores the fine-tuned weights).
+    `config_overrides` replace entries of the model's config.json, e.g. attention_probs_dropout_prob=0.0."""
     from transformers import AutoModel
     from transformers.utils import logging
 
     path = resolve_model_path(model_name)
     if not load_weights:
-        return AutoModel.from_config(get_config(model_name))
+        config = get_config(model_name)
+        for key, value in config_overrides.items():
+            setattr(config, key, value)
+        return AutoModel.from_config(config)
     bar_was_on = logging.is_progress_bar_enabled()
     logging.disable_progress_bar()  # its "Loading weights" bar is noise in every notebook cell
     try:
-        return AutoModel.from_pretrained(path)
+        return AutoModel.from_pretrained(path, **config_overrides)
     finally:
         if bar_was_on:
             logging.enable_progress_bar()
