@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted(p.name for p in (ROOT / "configs").glob("*.jsonnet")  # (tunable ones need their variables:
                   if "std.extVar" not in p.read_text())                   #  tests/tuning covers them)
 FOUR_CHANGES = {  # what the guide swaps to go from a bag of embeddings to BERT
-    "dataset_reader.tokenizer", "dataset_reader.token_indexers", "model.embedder", "model.encoder", "trainer.optimizer",
+    "dataset_reader.tokenizer", "dataset_reader.token_indexers",             # 1 and 2: the reader's parts
+    "model.embedder", "model.encoder",                                       # 3: the model's parts
+    "trainer.optimizer", "trainer.learning_rate_scheduler", "trainer.num_epochs",  # 4: the optimizer, its schedule
 }
 
 
@@ -48,7 +50,9 @@ def test_bert_config_is_the_bag_of_embeddings_config_with_four_changes():
     assert differences, "the two configs should differ"
     outside = sorted(path for path in differences if not under(path, FOUR_CHANGES))
     assert outside == [], f"bert.jsonnet changes more than the four parts: {outside}"
-    assert {prefix for prefix in FOUR_CHANGES if any(under(p, {prefix}) for p in differences)} == FOUR_CHANGES
+    changed_parts = {prefix for prefix in FOUR_CHANGES if any(under(p, {prefix}) for p in differences)}
+    assert {"dataset_reader.tokenizer", "dataset_reader.token_indexers", "model.embedder", "model.encoder",
+            "trainer.optimizer"} <= changed_parts
 
 
 def test_the_diff_check_can_fail():
@@ -72,6 +76,25 @@ def test_every_config_builds_its_model(name, tiny_dataset, tiny_bert):
     model = Model.from_params(Params(config["model"], "model."), vocab=vocab)
     assert isinstance(model, SimpleClassifier), name  # every swap keeps the same model class
     assert "//" in text  # each config explains itself
+
+
+@pytest.mark.parametrize("architecture", ["bert", "roberta", "distilbert"])
+def test_bert_config_takes_another_architecture_by_its_model_name_alone(architecture, tiny_transformers):
+    """configs/bert.jsonnet with only model_name changed builds, and classifies a review, on each architecture."""
+    from swapnlp.data import DatasetReader, SimpleDataLoader, Vocabulary
+    from swapnlp.models import Model
+
+    folder = str(tiny_transformers[architecture])
+    config = json.loads(json.dumps(resolved("bert.jsonnet")).replace("sentence-transformers/all-MiniLM-L6-v2", folder))
+    reader = DatasetReader.from_params(Params(config["dataset_reader"], "dataset_reader."))
+    instances = [reader.text_to_instance("the film was good", "pos"), reader.text_to_instance("dull", "neg")]
+    vocab = Vocabulary.from_instances(instances)
+    model = Model.from_params(Params(config["model"], "model."), vocab=vocab).eval()
+    assert model.embedder.token_embedders["bert"].transformer.config.model_type == architecture
+    loader = SimpleDataLoader(instances, batch_size=2)
+    loader.index_with(vocab)
+    output = model(**next(iter(loader)))
+    assert output["probs"].shape == (2, 2)
 
 
 def guide_config(model_folder: str, data_dir: Path, monkeypatch) -> Params:

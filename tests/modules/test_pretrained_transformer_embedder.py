@@ -1,5 +1,5 @@
 """PretrainedTransformerEmbedder: the model's own vectors, folding long texts, freezing, layer mixing,
-gradient checkpointing; and bert_pooler / cls_pooler on top of it."""
+gradient checkpointing, attention dropout; and bert_pooler / cls_pooler / mean_pooler on top of it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from swapnlp.data import Vocabulary
 from swapnlp.data.fields import TextField
 from swapnlp.data.token_indexers import PretrainedTransformerIndexer
 from swapnlp.data.tokenizers import PretrainedTransformerTokenizer
-from swapnlp.modules.seq2vec_encoders import BertPooler, ClsPooler, Seq2VecEncoder
+from swapnlp.modules.seq2vec_encoders import BertPooler, ClsPooler, MeanPooler, Seq2VecEncoder
 from swapnlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
 
 LONG = "the film was good but the plot was dull and the acting was bad , really quite bad"
@@ -191,3 +191,16 @@ def test_cls_pooler_takes_the_first_or_the_last_real_token():
     mask = torch.tensor([[True, True, True, False], [True, True, False, False]])
     assert torch.equal(ClsPooler(3)(tokens, mask), tokens[:, 0])
     assert torch.equal(ClsPooler(3, cls_is_last_token=True)(tokens, mask), torch.stack([tokens[0, 2], tokens[1, 1]]))
+
+
+@pytest.mark.parametrize("architecture", ["bert", "roberta", "distilbert"])
+def test_mean_pooler_averages_the_real_tokens_at_the_models_size(tiny_transformers, architecture):
+    folder = str(tiny_transformers[architecture])
+    pooler = Seq2VecEncoder.from_params({"type": "mean_pooler", "pretrained_model": folder})
+    assert isinstance(pooler, MeanPooler) and pooler.get_input_dim() == pooler.get_output_dim() == 32
+    assert list(pooler.parameters()) == []
+    tokens = torch.randn(2, 4, 32)
+    mask = torch.tensor([[True, True, True, False], [True, False, False, False]])
+    pooled = pooler(tokens, mask)
+    assert torch.allclose(pooled[0], tokens[0, :3].mean(dim=0)) and torch.allclose(pooled[1], tokens[1, 0])
+    assert torch.allclose(pooler(tokens), tokens.mean(dim=1))

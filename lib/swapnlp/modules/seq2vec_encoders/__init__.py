@@ -7,8 +7,9 @@ from swapnlp.modules.seq2vec_encoders.rnn import GruSeq2VecEncoder, LstmSeq2VecE
 from swapnlp.modules.seq2vec_encoders.transformer import TransformerSeq2VecEncoder
 from swapnlp.modules.seq2vec_encoders.bert_pooler import BertPooler
 from swapnlp.modules.seq2vec_encoders.cls_pooler import ClsPooler
+from swapnlp.modules.seq2vec_encoders.mean_pooler import MeanPooler
 
 __all__ = [
     "Seq2VecEncoder", "BagOfEmbeddingsEncoder", "CnnEncoder", "LstmSeq2VecEncoder", "GruSeq2VecEncoder",
-    "TransformerSeq2VecEncoder", "BertPooler", "ClsPooler",
+    "TransformerSeq2VecEncoder", "BertPooler", "ClsPooler", "MeanPooler",
 ]
