@@ -178,6 +178,13 @@ def broadcast_object(value: Any) -> Any:
     return holder[0]
 
 
+def barrier() -> None:
+    """Wait until every worker gets here (no-op outside a process group). Workers meet here before they
+    leave: one that leaves while another still talks to the group can abort both."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+
+
 def destroy() -> None:
     """Leave the process group (at the end of a worker)."""
     if dist.is_available() and dist.is_initialized():
@@ -245,8 +252,7 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
                     find_unused_parameters=plan.find_unused_parameters)
         value = function(index, *args)
         results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
-        if dist.is_initialized():
-            dist.barrier()  # all done before anyone leaves: rank 0 hosts the rendezvous store the others still use
+        barrier()  # all done before anyone leaves: rank 0 hosts the rendezvous store the others still use
     except BaseException as error:
         user = isinstance(error, (ConfigurationError, InputError))
         results.put((index, "user" if user else "error", str(error) if user else f"{type(error).__name__}: {error}",

@@ -282,6 +282,7 @@ def _train_under_torchrun(params: Params, serialization_dir: Path, force: bool, 
         model, metrics, progress_bar = _fit(params, data, vocab, serialization_dir, recover, epoch_callbacks)
         if primary:
             _evaluate_on_test(model, data, serialization_dir, metrics, progress_bar)
+        distributed.barrier()  # the others wait for rank 0's test run and archive before anyone leaves
         return model
     finally:
         distributed.destroy()
