@@ -1,6 +1,7 @@
 """Helpers for test_distributed.py that spawned worker processes import by name (so they live in a module).
 
 - `train_shard`: one worker of a hand-built distributed run that returns its final weights and history;
+- `nccl_probe`: what a GPU worker sees of its process group (tests/training/test_cuda.py);
 - `KillableClassifier` ("killable_classifier"): a SimpleClassifier whose rank-1 copy kills its own process
   with SIGKILL at the training batch named by $SWAPNLP_TEST_KILL_AT_BATCH (a worker dying mid-run).
 """
@@ -24,8 +25,9 @@ from swapnlp.training.trainer import GradientDescentTrainer
 KILL_AT_BATCH = "SWAPNLP_TEST_KILL_AT_BATCH"
 
 
-def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: int, even: bool) -> Dict[str, Any]:
-    """Train this worker's shard of `config`'s data for `epochs` -> {"state", "history"}."""
+def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: int, even: bool,
+                cuda_device: int = -1) -> Dict[str, Any]:
+    """Train this worker's shard of `config`'s data for `epochs` on `cuda_device` -> {"state", "history"}."""
     torch.set_num_threads(1)
     params = Params(config)
     data = build_data(params)
@@ -38,9 +40,20 @@ def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: 
     model = Model.from_params(params.pop("model"), vocab=vocab)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     trainer = GradientDescentTrainer(model, data.train_loader, data.validation_loader, optimizer=optimizer,
-                                     num_epochs=epochs, validation_metric="+accuracy", enable_progress_bar=False)
+                                     num_epochs=epochs, validation_metric="+accuracy", enable_progress_bar=False,
+                                     cuda_device=cuda_device)
     trainer.train()
     return {"state": snapshot(model.state_dict()), "history": trainer.history}
+
+
+def nccl_probe(rank: int) -> Dict[str, Any]:
+    """What a GPU worker sees of its process group: backend, device, a broadcast object, an all-reduce."""
+    device = torch.device("cuda", torch.cuda.current_device())
+    shared = distributed.broadcast_object({"from": "rank 0"})
+    total = torch.ones(3, device=device)
+    torch.distributed.all_reduce(total)
+    return {"backend": torch.distributed.get_backend(), "device": str(device), "shared": shared,
+            "total": total.tolist()}
 
 
 @Model.register("killable_classifier")

@@ -29,7 +29,10 @@ def get_config(model_name: str) -> Any:
 def load_model(model_name: str, load_weights: bool = True, **config_overrides: Any) -> Any:
     """A fresh transformers AutoModel (no task head): pretrained weights, or a random init of the same
     architecture when `load_weights` is False (an archive then restores the fine-tuned weights).
-    `config_overrides` replace entries of the model's config.json, e.g. attention_probs_dropout_prob=0.0."""
+    `config_overrides` replace entries of the model's config.json, e.g. attention_probs_dropout_prob=0.0.
+    The weights are always float32 (many checkpoints are stored in float16 or bfloat16, and transformers would
+    keep that dtype): training updates fp32 weights, and bf16 speed comes from autocast."""
+    import torch
     from transformers import AutoModel
     from transformers.utils import logging
 
@@ -38,11 +41,11 @@ def load_model(model_name: str, load_weights: bool = True, **config_overrides: A
         config = get_config(model_name)
         for key, value in config_overrides.items():
             setattr(config, key, value)
-        return AutoModel.from_config(config)
+        return AutoModel.from_config(config, dtype=torch.float32)
     bar_was_on = logging.is_progress_bar_enabled()
     logging.disable_progress_bar()  # its "Loading weights" bar is noise in every notebook cell
     try:
-        return AutoModel.from_pretrained(path, **config_overrides)
+        return AutoModel.from_pretrained(path, dtype=torch.float32, **config_overrides)
     finally:
         if bar_was_on:
             logging.enable_progress_bar()

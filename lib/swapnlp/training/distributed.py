@@ -102,16 +102,18 @@ def find_free_port() -> int:
 
 def init_worker(rank: int, world_size: int, cuda_device: int, init_method: str = "env://",
                 timeout_s: float = DEFAULT_TIMEOUT_S, local_world_size: Optional[int] = None,
-                find_unused_parameters: bool = False) -> torch.device:
+                find_unused_parameters: bool = False, backend: Optional[str] = None) -> torch.device:
     """Join the process group as `rank`; -> this worker's device. A GPU worker first makes its GPU the
     current one (torch.cuda.set_device), so NCCL and every tensor without an explicit device land there.
-    CPU workers share the cores: each gets cores / workers-on-this-machine threads."""
+    CPU workers share the cores: each gets cores / workers-on-this-machine threads.
+    backend: None = NCCL for a GPU worker, gloo for a CPU one (gloo also moves CUDA tensors, more slowly)."""
     _SETTINGS["find_unused_parameters"] = find_unused_parameters
     if cuda_device >= 0:
         torch.cuda.set_device(cuda_device)
     else:
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // (local_world_size or world_size)))
-    dist.init_process_group("nccl" if cuda_device >= 0 else "gloo", init_method=init_method, rank=rank,
+    backend = backend or ("nccl" if cuda_device >= 0 else "gloo")
+    dist.init_process_group(backend, init_method=init_method, rank=rank,
                             world_size=world_size, timeout=datetime.timedelta(seconds=timeout_s))
     return resolve_device(cuda_device, where="distributed.cuda_devices")
 
@@ -249,7 +251,7 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
     """The first code a spawned worker runs: join the group, run `function`, report, leave the group."""
     try:
         init_worker(index, len(plan.cuda_devices), plan.cuda_devices[index], init_method, plan.timeout_s,
-                    find_unused_parameters=plan.find_unused_parameters)
+                    find_unused_parameters=plan.find_unused_parameters, backend=plan.backend)
         value = function(index, *args)
         results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
         barrier()  # all done before anyone leaves: rank 0 hosts the rendezvous store the others still use
