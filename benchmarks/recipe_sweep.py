@@ -65,6 +65,10 @@ RECIPES: Dict[str, Dict[str, Any]] = {
     "fold512_epochs4": _merge(_fold(512), _trainer(num_epochs=4)),
     "fold256": _fold(256),
     "fold256_epochs4": _merge(_fold(256), _trainer(num_epochs=4)),
+    "fold256_lr8e-5": _merge(_fold(256), _trainer(lr=8e-5)),
+    "fold256_epochs4_lr8e-5": _merge(_fold(256), _trainer(num_epochs=4, lr=8e-5)),
+    "fold256_epochs4_lr3e-5": _merge(_fold(256), _trainer(num_epochs=4, lr=3e-5)),
+    "fold256_epochs5": _merge(_fold(256), _trainer(num_epochs=5)),
 }
 
 

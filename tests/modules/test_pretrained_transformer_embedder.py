@@ -58,6 +58,23 @@ def test_folding_a_text_that_fits_in_one_segment_changes_nothing(tiny_bert, embe
     assert torch.allclose(folding(**batch(tiny_bert, [SHORT], max_length=16)), plain, atol=1e-5)
 
 
+def test_folding_runs_short_texts_at_their_own_length_not_the_segment_length(tiny_bert, embedder):
+    """Snippets folded with max_length 256 must not cost 256 positions each: padding columns that no
+    segment of the batch uses are cut before the model runs, and the vectors stay the same."""
+    folding = PretrainedTransformerEmbedder(tiny_bert, max_length=256).eval()
+    folding.load_state_dict(embedder.state_dict())
+    widths = []
+    folding.transformer.register_forward_hook(lambda module, args, kwargs, output: widths.append(
+        kwargs["input_ids"].shape[1]), with_kwargs=True)
+    tensors = batch(tiny_bert, [SHORT, LONG], max_length=256)
+    assert tensors["segment_ids"].shape[1] == 256  # the indexer lays each text out in a full segment
+    vectors = folding(**tensors)
+    assert widths == [tensors["token_ids"].shape[1]]  # the model ran at the longest text's length
+    plain = batch(tiny_bert, [SHORT, LONG])
+    real = plain["mask"].bool()  # padding positions hold nothing meaningful in either
+    assert torch.allclose(vectors[real], embedder(**plain)[real], atol=1e-5)
+
+
 def test_folding_embeds_each_segment_and_puts_every_token_back_in_place(tiny_bert, embedder):
     folding = PretrainedTransformerEmbedder(tiny_bert, max_length=6).eval()
     folding.load_state_dict(embedder.state_dict())
@@ -75,7 +92,7 @@ def test_folding_embeds_each_segment_and_puts_every_token_back_in_place(tiny_ber
 
 
 def test_a_text_longer_than_the_model_without_max_length_is_a_clear_error(tiny_bert, embedder):
-    ids = torch.full((1, 80), 5)  # the tiny model has 64 positions
+    ids = torch.full((1, 600), 5)  # the tiny model has 512 positions, as BERT has
     with pytest.raises(ConfigurationError, match="max_length"):
         embedder(token_ids=ids, mask=torch.ones_like(ids))
 

@@ -17,8 +17,9 @@ WORDS = ("the a an film movie plot acting story cast was is were really quite ve
 
 
 def write_tiny_transformer(architecture: str, folder: Path, hidden_size: int = 32, num_layers: int = 2,
-                           max_position_embeddings: int = 64, seed: int = 0, words: Iterable[str] = WORDS) -> Path:
-    """Write a random `architecture` ("bert", "roberta" or "distilbert") model and its tokenizer to `folder`."""
+                           max_position_embeddings: int = 512, seed: int = 0, words: Iterable[str] = WORDS) -> Path:
+    """Write a random `architecture` ("bert", "roberta" or "distilbert") model and its tokenizer to `folder`.
+    512 positions by default, as the real models have, so a tiny model slots into the same configs."""
     import torch
     from transformers import AutoConfig, AutoModel
 

@@ -89,9 +89,11 @@ class PretrainedTransformerEmbedder(TokenEmbedder):
         seg_mask = segment_mask.reshape(-1, self.max_length)
         types = segment_type_ids.reshape(-1, self.max_length) if segment_type_ids is not None else None
         used = seg_mask.any(dim=1)                                      # padding-only segments are skipped
-        hidden = self._run(ids[used], seg_mask[used], types[used] if types is not None else None)
+        width = int(seg_mask[used].sum(dim=1).max())                    # and padding columns no segment needs:
+        hidden = self._run(ids[used, :width], seg_mask[used, :width],   # short texts run at their own length
+                           types[used, :width] if types is not None else None)
         vectors = hidden.new_zeros(ids.shape[0], self.max_length, hidden.shape[-1])
-        vectors[used] = hidden
+        vectors[used, :width] = hidden
         vectors = vectors.reshape(batch, total, -1)                     # (batch, segments * max_length, hidden)
         return vectors.gather(1, positions.unsqueeze(-1).expand(-1, -1, vectors.shape[-1]))
 
