@@ -4,7 +4,7 @@
 //   3. the model's embedder and encoder: the pretrained transformer, its vectors averaged
 //   4. the optimizer and its schedule: AdamW with a small learning rate, warm-up then decay, 4 epochs
 // Everything else (data, model class, data loader, the rest of the trainer) is configs/bag_of_embeddings.jsonnet.
-// Train:    swapnlp train configs/bert.jsonnet -s runs/bert       (~16 minutes on a 2-core laptop, 30 s on a GPU:
+// Train:    swapnlp train configs/bert.jsonnet -s runs/bert       (~16.5 minutes on a 2-core laptop, 30 s on a GPU:
 //           add -o '{"trainer": {"cuda_device": 0}}')
 // Another architecture: change only model_name, e.g. "mpnet" (after `make models-mpnet`) or a folder.
 local data_dir = "data/movie_review/";
