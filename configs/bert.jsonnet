@@ -44,6 +44,6 @@ local segment_length = 256;
     "num_epochs": 4,
     "patience": 4,
     "validation_metric": "+accuracy",
-    "autocast": "bf16",  // matrix products in bfloat16 where the CPU/GPU has bf16 units (weights stay fp32)
+    "autocast": "auto",  // bf16 matrix products where the CPU/GPU has bf16 units, fp32 elsewhere (weights stay fp32)
   },
 }

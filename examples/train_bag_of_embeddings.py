@@ -59,11 +59,11 @@ def build_trainer(train_path: PathLike, validation_path: PathLike, serialization
 
     train_loader.index_with(vocab)  # words -> ids, once
     validation_loader.index_with(vocab)
-    # "trainer": adam, num_epochs, patience, validation_metric, bf16 autocast
+    # "trainer": adam, num_epochs, patience, validation_metric, autocast "auto" (bf16 only where the hardware has it)
     optimizer = AdamOptimizer(list(model.named_parameters()), lr=lr)
     return GradientDescentTrainer(model, train_loader, validation_data_loader=validation_loader,
                                   serialization_dir=serialization_dir, optimizer=optimizer, num_epochs=num_epochs,
-                                  patience=patience, validation_metric="+accuracy", autocast="bf16",
+                                  patience=patience, validation_metric="+accuracy", autocast="auto",
                                   enable_progress_bar=enable_progress_bar)
 
 

@@ -38,7 +38,7 @@ def test_predictions_match_the_model(predictor, trained_run):
     instances = [reader.text_to_instance(text) for text in texts]
     for instance in instances:
         instance.index_fields(trained_run.model.vocab)
-    with torch.no_grad():
+    with torch.no_grad(), predictor.precision.autocast(torch.device("cpu")):  # the precision the predictor chose
         probs = trained_run.model(**batch_instances(instances))["probs"]
     labels = predictor.labels()
     for row, result in enumerate(results):
@@ -93,3 +93,24 @@ def test_unknown_predictor_name(trained_run):
 
     with pytest.raises(ConfigurationError, match="is not a registered Predictor"):
         Predictor.from_archive(load_archive(trained_run.archive), "sentence_clasifier")
+
+
+def test_the_predictor_runs_in_the_precision_it_was_given(trained_run, monkeypatch):
+    seen = []
+    original = torch.nn.functional.linear
+
+    def spy(input, weight, bias=None):
+        seen.append(torch.get_autocast_dtype("cpu") if torch.is_autocast_enabled("cpu") else None)
+        return original(input, weight, bias)
+
+    monkeypatch.setattr(torch.nn.functional, "linear", spy)
+    Predictor.from_path(trained_run.archive, autocast="bf16").predict("a good film")
+    Predictor.from_path(trained_run.archive, autocast="fp32").predict("a good film")
+    assert seen == [torch.bfloat16, None]
+
+
+def test_auto_precision_follows_the_cpu(trained_run, monkeypatch):
+    monkeypatch.setenv("SWAPNLP_CPU_BF16", "0")
+    assert Predictor.from_path(trained_run.archive).precision.name == "fp32"
+    monkeypatch.setenv("SWAPNLP_CPU_BF16", "1")
+    assert Predictor.from_path(trained_run.archive).precision.name == "bf16"

@@ -375,3 +375,21 @@ def test_train_model_passes_epoch_callbacks_to_the_trainer(tiny_config, tmp_path
     train_model(Params(copy.deepcopy(tiny_config)), tmp_path / "run",
                 epoch_callbacks=[lambda trainer, metrics: epochs.append(trainer.epoch)])
     assert epochs == [1, 2, 3]
+
+
+@pytest.mark.parametrize("cpu_bf16, expected", [("1", torch.bfloat16), ("0", torch.float32)])
+def test_auto_autocast_is_the_default_and_follows_the_cpu(tiny_dataset, tiny_config, monkeypatch, cpu_bf16, expected):
+    monkeypatch.setenv("SWAPNLP_CPU_BF16", cpu_bf16)  # simulate a CPU with (1) or without (0) bf16 units
+    seen = []
+    original = torch.nn.functional.linear
+
+    def spy(input, weight, bias=None):
+        out = original(input, weight, bias)
+        seen.append(out.dtype)
+        return out
+
+    trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=1)  # no autocast given: "auto"
+    assert trainer.precision.name == ("bf16" if cpu_bf16 == "1" else "fp32")
+    monkeypatch.setattr(torch.nn.functional, "linear", spy)
+    trainer.train()
+    assert seen and set(seen) == {expected}

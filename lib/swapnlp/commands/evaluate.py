@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from swapnlp.commands.options import add_cuda_device, add_include_package
+from swapnlp.commands.options import add_autocast, add_cuda_device, add_include_package
 
 
 def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     parser.add_argument("--output-file", help="also write the metrics to this JSON file")
     parser.add_argument("--batch-size", type=int, default=32)
     add_cuda_device(parser)
+    add_autocast(parser)
     parser.add_argument("-o", "--overrides", default="", help="JSON merged into the archived config")
     add_include_package(parser)
     parser.set_defaults(func=run)
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     archive = load_archive(args.archive_file, cuda_device=args.cuda_device, overrides=args.overrides)
     loader = SimpleDataLoader(archive.validation_dataset_reader.read(args.input_file), batch_size=args.batch_size)
-    metrics = evaluate(archive.model, loader)
+    metrics = evaluate(archive.model, loader, autocast=args.autocast)
     text = json.dumps(metrics, indent=2)
     print(text)
     if args.output_file:

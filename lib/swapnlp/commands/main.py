@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import List, Optional
 
@@ -23,12 +24,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to the current sys.stderr (which a notebook or a test may have redirected), not the one at start."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # noqa: ANN001
+        pass
+
+
+def show_library_log() -> None:
+    """The library's INFO lines (e.g. which precision a run chose and why) go to stderr, as plain messages."""
+    log = logging.getLogger("swapnlp")
+    if not any(getattr(handler, "swapnlp_cli", False) for handler in log.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.swapnlp_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         parser.print_help()
         return 0
+    show_library_log()
     try:
         if getattr(args, "include_package", None):
             from swapnlp.common.plugins import import_plugins

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Iterator, List, Tuple
 
-from swapnlp.commands.options import add_cuda_device, add_include_package
+from swapnlp.commands.options import add_autocast, add_cuda_device, add_include_package
 
 
 def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -21,6 +21,7 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     parser.add_argument("--predictor", help="a registered predictor name (default: the model's own)")
     parser.add_argument("--batch-size", type=int, default=32)
     add_cuda_device(parser)
+    add_autocast(parser)
     add_include_package(parser)
     parser.set_defaults(func=run)
     return parser
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from swapnlp.common.errors import InputError
     from swapnlp.predictors import Predictor
 
-    predictor = Predictor.from_path(args.archive_file, args.predictor, cuda_device=args.cuda_device)
+    predictor = Predictor.from_path(args.archive_file, args.predictor, cuda_device=args.cuda_device,
+                                     autocast=args.autocast)
     results: List[str] = []
     batch: List[Tuple[int, dict]] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from swapnlp.commands.options import add_include_package
+from swapnlp.commands.options import add_autocast, add_include_package
 
 
 def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--title", help="the page's title (default: Swappable NLP demo)")
     parser.add_argument("--cuda-device", type=int, default=-1, help="-1 = CPU (default), N = GPU N")
+    add_autocast(parser)
     add_include_package(parser)
     parser.set_defaults(func=run)
     return parser
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ConfigurationError(f"--port {args.port}: a port is a number from 1 to 65535 (0 picks a free one).")
     app = create_app_from_archive(args.archive_path, args.predictor, cuda_device=args.cuda_device,
+                                  autocast=args.autocast,
                                   field_names=args.field_name or None, static_dir=args.static_dir, title=args.title)
     # Everything loaded so far (torch, the model, the vocabulary) lives as long as the server: move it out of
     # the garbage collector's sight. Full collections then stop re-scanning it while requests allocate

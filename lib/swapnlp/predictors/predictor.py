@@ -13,6 +13,7 @@ from swapnlp.common.errors import ConfigurationError, InputError
 from swapnlp.common.registry import Registrable
 from swapnlp.data import DatasetReader, Instance
 from swapnlp.models import Model
+from swapnlp.nn.precision import Precision, choose_precision
 
 JsonDict = Dict[str, Any]
 
@@ -22,9 +23,11 @@ class Predictor(Registrable):
 
     input_fields: ClassVar[List[str]] = []
 
-    def __init__(self, model: Model, dataset_reader: DatasetReader) -> None:
+    def __init__(self, model: Model, dataset_reader: DatasetReader, autocast: Optional[str] = "auto") -> None:
         self.model = model.eval()
         self.dataset_reader = dataset_reader
+        # "auto": bf16 where the device has bf16 units, fp32 elsewhere (swapnlp/nn/precision.py)
+        self.precision: Precision = choose_precision(autocast, model.device(), where="--autocast")
 
     def _json_to_instance(self, inputs: JsonDict) -> Instance:
         raise NotImplementedError
@@ -48,24 +51,31 @@ class Predictor(Registrable):
 
     def predict_batch_json(self, inputs: List[JsonDict]) -> List[JsonDict]:
         instances = [self._json_to_instance(self.validate(item)) for item in inputs]
-        return [self.format_output(output) for output in self.model.forward_on_instances(instances)]
+        with self.precision.autocast(self.model.device()):
+            outputs = self.model.forward_on_instances(instances)
+        return [self.format_output(output) for output in outputs]
 
     def format_output(self, output: JsonDict) -> JsonDict:
         """Turn the model's per-instance output into the JSON the user sees (default: unchanged)."""
         return output
 
     @classmethod
-    def from_archive(cls, archive: Any, predictor_name: Optional[str] = None) -> "Predictor":
-        """The predictor `predictor_name` (default: the model's own) around an Archive's model and reader."""
+    def from_archive(cls, archive: Any, predictor_name: Optional[str] = None,
+                     autocast: Optional[str] = "auto") -> "Predictor":
+        """The predictor `predictor_name` (default: the model's own) around an Archive's model and reader;
+        `autocast` picks the precision ("auto": bf16 only where the hardware has it)."""
         name = predictor_name or type(archive.model).default_predictor
         if name is None:
             raise ConfigurationError(f"{type(archive.model).__name__} names no default predictor: pass --predictor "
                                      f"(available: {', '.join(Predictor.list_available())}).")
-        return Predictor.by_name(name)(archive.model, archive.validation_dataset_reader)
+        predictor = Predictor.by_name(name)(archive.model, archive.validation_dataset_reader)
+        if autocast != "auto":  # the constructor chose for "auto"; a learner's subclass may not pass autocast on
+            predictor.precision = choose_precision(autocast, archive.model.device(), where="--autocast")
+        return predictor
 
     @classmethod
     def from_path(cls, archive_path: Union[str, Path], predictor_name: Optional[str] = None,
-                  cuda_device: int = -1) -> "Predictor":
+                  cuda_device: int = -1, autocast: Optional[str] = "auto") -> "Predictor":
         from swapnlp.archive import load_archive
 
-        return cls.from_archive(load_archive(archive_path, cuda_device=cuda_device), predictor_name)
+        return cls.from_archive(load_archive(archive_path, cuda_device=cuda_device), predictor_name, autocast)

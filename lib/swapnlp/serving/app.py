@@ -130,14 +130,14 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
 
 
 def create_app_from_archive(archive_path: Union[str, Path], predictor_name: Optional[str] = None,
-                            cuda_device: int = -1, **options: Any) -> FastAPI:
-    """Load model.tar.gz and serve it: `predictor_name` defaults to the model's own predictor;
-    `options` go to `create_app`."""
+                            cuda_device: int = -1, autocast: Optional[str] = "auto", **options: Any) -> FastAPI:
+    """Load model.tar.gz and serve it: `predictor_name` defaults to the model's own predictor; `autocast`
+    picks the precision ("auto": bf16 only where the hardware has it); `options` go to `create_app`."""
     from swapnlp.archive import load_archive
     from swapnlp.predictors import Predictor
 
     archive = load_archive(archive_path, cuda_device=cuda_device)
-    predictor = Predictor.from_archive(archive, predictor_name)
+    predictor = Predictor.from_archive(archive, predictor_name, autocast)
     return create_app(predictor, model_info=describe_archive(archive, archive_path), **options)
 
 

@@ -105,7 +105,7 @@ def training_steps(trainer: Any, num_batches: int) -> List[Dict[str, Any]]:
             break
         start = time.perf_counter()
         batch = move_to_device(batch, trainer.device)
-        with trainer._autocast():
+        with trainer.precision.autocast(trainer.device):
             output = model(**batch)
         if "loss" not in output:
             raise ConfigurationError(f"{type(model).__name__}.forward returned no 'loss': does the data have labels?")
@@ -138,7 +138,7 @@ def validation_step(trainer: Any, loader: DataLoader) -> Dict[str, Any]:
     trainer.model.eval()
     with torch.inference_mode():
         batch = move_to_device(next(iter(loader)), trainer.device)
-        with trainer._autocast():
+        with trainer.precision.autocast(trainer.device):
             output = trainer.model(**batch)
     metrics = {"loss": round(float(output["loss"]), 6) if "loss" in output else None,
                **{k: round(v, 6) for k, v in trainer.model.get_metrics(reset=True).items()}}

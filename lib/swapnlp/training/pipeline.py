@@ -142,6 +142,7 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
     plan = distributed.plan_from_config(params.pop("distributed").as_dict()) if "distributed" in params else None
     seed = params.pop("random_seed", 13)
     seed_everything(seed)
+    autocast = params.get("trainer", {}).get("autocast", "auto")  # the test-set pass runs as training did
     worker_config = params.as_dict()  # what each distributed worker builds its own part from
 
     data = build_data(params)
@@ -160,7 +161,7 @@ def train_model(params: Params, serialization_dir: Union[str, Path], force: bool
             _no_trainer_device(params)
             _set_trainer_device(params, plan.cuda_devices[0])
         model, metrics, progress_bar = _fit(params, data, vocab, serialization_dir, recover, epoch_callbacks)
-    _evaluate_on_test(model, data, serialization_dir, metrics, progress_bar)
+    _evaluate_on_test(model, data, serialization_dir, metrics, progress_bar, autocast)
     return model
 
 
@@ -185,14 +186,14 @@ def _fit(params: Params, data: ConfigData, vocab: Vocabulary, serialization_dir:
 
 
 def _evaluate_on_test(model: Model, data: ConfigData, serialization_dir: Path, metrics: Dict[str, Any],
-                      progress_bar: bool) -> None:
+                      progress_bar: bool, autocast: Optional[str]) -> None:
     from swapnlp.evaluation import evaluate
 
     if not (data.test_path and data.evaluate_on_test):
         return
     test_metrics = evaluate(model, DataLoader.from_params(data.loader_params, reader=data.validation_reader,
                                                            data_path=data.test_path),
-                            enable_progress_bar=progress_bar)
+                            enable_progress_bar=progress_bar, autocast=autocast)
     metrics.update({f"test_{k}": v for k, v in test_metrics.items()})
     print("test: " + "  ".join(f"{k} {v:.4f}" for k, v in test_metrics.items()))
     atomic_write_text(serialization_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
@@ -272,6 +273,7 @@ def _train_under_torchrun(params: Params, serialization_dir: Path, force: bool, 
         params.pop("distributed", None)
         _no_trainer_device(params)
         seed_everything(params.pop("random_seed", 13))
+        autocast = params.get("trainer", {}).get("autocast", "auto")
         data = build_data(params)
         vocab = build_vocabulary(params, data) if primary else params.pop("vocabulary", None)
         vocab = distributed.broadcast_object(vocab)  # built once, by rank 0
@@ -281,7 +283,7 @@ def _train_under_torchrun(params: Params, serialization_dir: Path, force: bool, 
         _set_trainer_device(params, device)
         model, metrics, progress_bar = _fit(params, data, vocab, serialization_dir, recover, epoch_callbacks)
         if primary:
-            _evaluate_on_test(model, data, serialization_dir, metrics, progress_bar)
+            _evaluate_on_test(model, data, serialization_dir, metrics, progress_bar, autocast)
         distributed.barrier()  # the others wait for rank 0's test run and archive before anyone leaves
         return model
     finally:

@@ -18,11 +18,13 @@ import torch
 from tqdm.auto import tqdm
 
 from swapnlp.common.atomic import atomic_write_text
-from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.checks import check_range
+from swapnlp.common.errors import ConfigurationError, LossNotFiniteError
 from swapnlp.common.from_params import Lazy
 from swapnlp.common.registry import Registrable
 from swapnlp.data.data_loaders import DataLoader
 from swapnlp.models.model import Model
+from swapnlp.nn.precision import choose_precision
 from swapnlp.nn.util import batch_size_of, move_to_device
 from swapnlp.training import distributed
 from swapnlp.training.checkpointer import Checkpointer, snapshot
@@ -52,8 +54,9 @@ class GradientDescentTrainer(Trainer):
     grad_norm: clip the gradients' total norm to this. num_gradient_accumulation_steps: batches per step.
     cuda_device: -1 = CPU, N = GPU N. In a distributed run (distributed.py) the model is wrapped in
     DistributedDataParallel; rank 0 alone shows progress and writes checkpoints and metrics.
-    autocast: "bf16" runs forward passes under torch.autocast in bfloat16 (CPU and GPU): matrix products in
-    bf16, reductions and the loss in fp32. The weights and the optimizer stay fp32. None = plain fp32.
+    autocast: "auto" (default) runs forward passes under bf16 autocast where the device has bf16 units and in
+    plain fp32 elsewhere; "bf16" always, "fp32" (or None) never (swapnlp/nn/precision.py). Under bf16 the matrix
+    products run in bfloat16, reductions and the loss in fp32; the weights and the optimizer stay fp32.
     epoch_callbacks: supplied by code, not the config: each is called as callback(trainer, metrics) after
     every epoch (e.g. `swapnlp tune` reports the validation metric to Optuna and stops unpromising runs).
     """
@@ -74,14 +77,17 @@ class GradientDescentTrainer(Trainer):
         num_gradient_accumulation_steps: int = 1,
         cuda_device: int = -1,
         enable_progress_bar: bool = True,
-        autocast: Optional[Literal["bf16"]] = None,
+        autocast: Optional[Literal["auto", "bf16", "fp32"]] = "auto",
         epoch_callbacks: Sequence[EpochCallback] = (),
     ) -> None:
         if validation_metric[:1] not in "+-" or len(validation_metric) < 2:
             raise ConfigurationError(f'trainer.validation_metric must start with "+" (higher is better) or "-" '
                                      f'(lower is better), e.g. "+accuracy" or "-loss"; got "{validation_metric}".')
-        if patience is not None and patience < 1:
-            raise ConfigurationError(f"trainer.patience must be a positive number of epochs or null, got {patience}.")
+        check_range("num_epochs", num_epochs, at_least=1)
+        check_range("patience", patience, at_least=1, hint="It counts epochs; null never stops early.")
+        check_range("grad_norm", grad_norm, above=0, hint="It is the largest gradient norm kept, e.g. 1.0; "
+                                                          "null turns clipping off.")
+        check_range("num_gradient_accumulation_steps", num_gradient_accumulation_steps, at_least=1)
         self.device = resolve_device(cuda_device)
         self.model = model.to(self.device)
         self.primary = distributed.is_primary()  # the only process, or rank 0 of a distributed run
@@ -101,7 +107,7 @@ class GradientDescentTrainer(Trainer):
         self.metric_sign, self.metric_name = (1.0 if validation_metric[0] == "+" else -1.0), validation_metric[1:]
         self.grad_norm, self.accumulation = grad_norm, num_gradient_accumulation_steps
         self.enable_progress_bar = enable_progress_bar
-        self.autocast_dtype = torch.bfloat16 if autocast == "bf16" else None
+        self.precision = choose_precision(autocast, self.device, log=self.primary)
         self.checkpointer = Checkpointer(self.serialization_dir) if self.serialization_dir else None
         self.epoch_callbacks = list(epoch_callbacks)
         # Training state (saved in checkpoints):
@@ -125,7 +131,7 @@ class GradientDescentTrainer(Trainer):
         with torch.set_grad_enabled(training):
             for step, batch in enumerate(progress, start=1):
                 batch = move_to_device(batch, self.device)
-                with self._autocast():
+                with self.precision.autocast(self.device):
                     output = model(**batch)
                 if "loss" not in output:
                     raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
@@ -133,8 +139,11 @@ class GradientDescentTrainer(Trainer):
                 loss = output["loss"]
                 if training:
                     if not torch.isfinite(loss):
-                        raise ValueError(f"the loss is {loss.item()} at epoch {self.epoch}, batch {step}: "
-                                         f"lower the learning rate or set trainer.grad_norm.")
+                        raise LossNotFiniteError(
+                            f"the loss is {loss.item()} at epoch {self.epoch + 1}, step {step} (batch {step} of "
+                            f"{num_batches}): training diverged. Usual causes: a learning rate too high "
+                            f"(lower trainer.optimizer.lr), no gradient clipping (set trainer.grad_norm, e.g. "
+                            f"1.0), or extreme values in the data.{self._rerun_hint()}")
                     (loss / self.accumulation).backward()
                     if step % self.accumulation == 0 or step == num_batches:
                         self._optimizer_step()
@@ -147,9 +156,11 @@ class GradientDescentTrainer(Trainer):
         distributed.all_reduce_metrics([loss_average, *distributed.find_metrics(self.model)], self.device)
         return {"loss": loss_average.get_metric(), **self.model.get_metrics(reset=True)}
 
-    def _autocast(self) -> torch.autocast:
-        """The forward pass's precision context: bf16 autocast when asked for, otherwise a no-op."""
-        return torch.autocast(self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None)
+    def _rerun_hint(self) -> str:
+        """After a failed run: how to start again when a checkpoint already marks the folder as a run."""
+        if self.checkpointer is None or self.epoch == 0:
+            return ""
+        return " Fix the config, then train again with --force (the folder holds this run's checkpoint)."
 
     def _optimizer_step(self) -> None:
         if self.grad_norm is not None:
