@@ -16,6 +16,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f' Did you mean "{close[0]}"?' if close else ""
 
 
+class LossNotFiniteError(ConfigurationError):
+    """Training diverged: the loss became NaN or infinite. The message names the epoch, the step and the
+    usual causes (a learning rate too high, no gradient clipping)."""
+
+
 class InputError(ValueError):
     """A prediction request is wrong (missing field, wrong type, empty text). `field` names the culprit."""
 

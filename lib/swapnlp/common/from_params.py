@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union
 
+from swapnlp.common.checks import SettingError
 from swapnlp.common.errors import ConfigurationError, did_you_mean
 from swapnlp.common.params import Params
 from swapnlp.common.registry import Registrable, has_registry
@@ -197,7 +198,12 @@ def _construct_object(cls: type, params: Params, path: str, extras: Dict[str, An
                 f"for {what}. Its parameters: {', '.join(p.describe() for p in parameters)}.")
     params.assert_empty(what, schema)
     factory = getattr(cls, constructor) if constructor else cls
-    return factory(**kwargs)
+    try:
+        return factory(**kwargs)
+    except SettingError as error:  # a range check in the constructor: add where in the config it is
+        if error.located:
+            raise
+        raise error.at(prefix) from None
 
 
 def _has_registry(cls: type) -> bool:

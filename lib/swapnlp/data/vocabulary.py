@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Union
 
 from swapnlp.common.atomic import atomic_write_text
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
 
@@ -38,6 +39,9 @@ class Vocabulary(Registrable):
         max_vocab_size: Optional[Dict[str, int]] = None,
         non_padded_namespaces: Sequence[str] = DEFAULT_NON_PADDED_NAMESPACES,
     ) -> None:
+        for key, sizes in (("min_count", min_count), ("max_vocab_size", max_vocab_size)):
+            for namespace, size in (sizes or {}).items():
+                check_range(f"{key}.{namespace}", size, at_least=1)
         self.non_padded_namespaces = list(non_padded_namespaces)
         self._token_to_index: Dict[str, Dict[str, int]] = {}
         self._index_to_token: Dict[str, List[str]] = {}

@@ -10,6 +10,7 @@ from typing import Any, Dict, Optional
 
 import torch
 
+from swapnlp.common.checks import check_dropout
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.fields import TextFieldTensors
 from swapnlp.data.vocabulary import Vocabulary
@@ -37,6 +38,7 @@ class SimpleClassifier(Model):
         label_namespace: str = "labels",
     ) -> None:
         super().__init__(vocab)
+        check_dropout("dropout", dropout)
         if embedder.get_output_dim() != encoder.get_input_dim():
             raise ConfigurationError(
                 f"model.embedder gives {embedder.get_output_dim()}-dim vectors but model.encoder expects "

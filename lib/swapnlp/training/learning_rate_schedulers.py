@@ -6,6 +6,7 @@ from typing import Optional
 
 import torch
 
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
 
@@ -24,11 +25,14 @@ class LinearWithWarmup(LearningRateScheduler, torch.optim.lr_scheduler.LambdaLR)
 
     def __init__(self, optimizer: torch.optim.Optimizer, num_epochs: int, num_steps_per_epoch: int,
                  warmup_steps: Optional[int] = None, warmup_proportion: Optional[float] = None) -> None:
+        check_range("warmup_steps", warmup_steps, at_least=0)
+        check_range("warmup_proportion", warmup_proportion, at_least=0, at_most=1,
+                    hint="It is the share of all steps spent warming up, e.g. 0.1.")
         total = max(1, num_epochs * num_steps_per_epoch)
         if warmup_steps is not None and warmup_proportion is not None:
             raise ConfigurationError("trainer.learning_rate_scheduler: give warmup_steps or warmup_proportion, "
                                      "not both.")
-        warmup = warmup_steps if warmup_steps is not None else int(total * (warmup_proportion or 0.1))
+        warmup = warmup_steps if warmup_steps is not None else int(total * (0.1 if warmup_proportion is None else warmup_proportion))
 
         def factor(step: int) -> float:
             if step < warmup:

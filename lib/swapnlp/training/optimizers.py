@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 
+from swapnlp.common.checks import check_each, check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
 
@@ -26,10 +27,29 @@ class Optimizer(Registrable):
     default_implementation = "adam"
 
 
+def check_settings(prefix: str = "", lr: Optional[float] = None, betas: Optional[Tuple[float, float]] = None,
+                   eps: Optional[float] = None, weight_decay: Optional[float] = None,
+                   momentum: Optional[float] = None) -> None:
+    """The ranges torch would refuse with a traceback (or silently misuse), checked with the setting's name."""
+    check_range(f"{prefix}lr", lr, above=0, hint="Typical: 1e-3 for Adam, 1e-5 to 5e-5 for fine-tuning a transformer.")
+    check_each(f"{prefix}betas", betas, at_least=0, below=1)
+    check_range(f"{prefix}eps", eps, above=0)
+    check_range(f"{prefix}weight_decay", weight_decay, at_least=0)
+    check_range(f"{prefix}momentum", momentum, at_least=0)
+
+
+def _check_group_options(groups: ParameterGroups) -> None:
+    """A parameter group's own options ({"lr": ..., "weight_decay": ...}) obey the same ranges."""
+    for index, (_, options) in enumerate(groups):
+        known = {key: options[key] for key in ("lr", "betas", "eps", "weight_decay", "momentum") if key in options}
+        check_settings(f"parameter_groups[{index}][1].", **known)
+
+
 def make_parameter_groups(model_parameters: NamedParameters,
                           groups: Optional[ParameterGroups] = None) -> List[Dict[str, Any]]:
     """Split trainable parameters into torch optimizer groups; unmatched ones form a last, default group."""
     trainable = [(name, p) for name, p in model_parameters if p.requires_grad]
+    _check_group_options(groups or [])
     if not groups:
         return [{"params": [p for _, p in trainable]}]
     result: List[Dict[str, Any]] = [{"params": [], **options} for _, options in groups] + [{"params": []}]
@@ -54,6 +74,7 @@ class AdamOptimizer(Optimizer, torch.optim.Adam):
     def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
                          eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
@@ -63,6 +84,7 @@ class AdamWOptimizer(Optimizer, torch.optim.AdamW):
     def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
                          eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
 
@@ -72,6 +94,9 @@ class SgdOptimizer(Optimizer, torch.optim.SGD):
     def __init__(self, model_parameters: NamedParameters, lr: float = 0.01, momentum: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False,
                  parameter_groups: Optional[ParameterGroups] = None) -> None:
+        check_settings(lr=lr, weight_decay=weight_decay, momentum=momentum)
+        if nesterov:
+            check_range("momentum", momentum, above=0, hint="Nesterov momentum needs a momentum, e.g. 0.9.")
         super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, momentum=momentum,
                          weight_decay=weight_decay, nesterov=nesterov)
 
@@ -88,6 +113,7 @@ class HuggingfaceAdamWOptimizer(Optimizer, torch.optim.AdamW):
     def __init__(self, model_parameters: NamedParameters, lr: float = 1e-5,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
                  no_decay: Optional[List[str]] = None, parameter_groups: Optional[ParameterGroups] = None) -> None:
+        check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         no_decay = NO_DECAY if no_decay is None else no_decay
         groups = list(parameter_groups or [])
         trainable = [name for name, p in model_parameters if p.requires_grad]

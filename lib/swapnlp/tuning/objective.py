@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Union
 
-from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.errors import ConfigurationError, LossNotFiniteError
 from swapnlp.common.params import Params, with_overrides
 from swapnlp.tuning.search_space import SearchSpace, as_ext_vars
 
@@ -76,7 +76,7 @@ class TrialObjective:
         try:
             with output:
                 train_model(params, folder, epoch_callbacks=[self._report(trial, metric[1:])])
-        except ValueError as error:  # a diverging run (NaN loss): this trial fails, the search goes on
+        except LossNotFiniteError as error:  # a diverging run (NaN loss): the trial fails, the search goes on
             trial.set_user_attr("error", str(error))
             raise
         return self.best_value(folder, metric[1:])

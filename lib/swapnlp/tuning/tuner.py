@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Union
 
 from swapnlp.common.atomic import atomic_write_text
-from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.errors import ConfigurationError, LossNotFiniteError
 from swapnlp.tuning.objective import TrialObjective, load_trial_config, validation_metric
 from swapnlp.tuning.report import format_report, plot_expected_best, summarize
 from swapnlp.tuning.search_space import SearchSpace
@@ -71,7 +71,7 @@ def tune(config_file: Union[str, Path], search: Union[str, Path, SearchSpace, Ma
                                  f"was made to {study.direction.name.lower()}, but trainer.validation_metric "
                                  f'"{metric}" asks to {wanted}: use another --study-name or -s folder.')
     objective = TrialObjective(config_file, space, serialization_dir, overrides, prune=prune, quiet=quiet)
-    study.optimize(objective, n_trials=trials, catch=(ValueError,), callbacks=[_print_trial(metric)])
+    study.optimize(objective, n_trials=trials, catch=(LossNotFiniteError,), callbacks=[_print_trial(metric)])
     report = summarize(study, metric)
     atomic_write_text(serialization_dir / REPORT_NAME, json.dumps(report, indent=2) + "\n")
     if "best" in report:

@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Union
 
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.batch import TensorDict, batch_instances
 from swapnlp.data.data_loaders.data_loader import DataLoader
@@ -37,8 +38,8 @@ class SimpleDataLoader(DataLoader):
         drop_last: bool = False,
         seed: Optional[int] = None,
     ) -> None:
-        if batch_size < 1:
-            raise ConfigurationError(f"data_loader.batch_size must be at least 1, got {batch_size}.")
+        check_range("batch_size", batch_size, at_least=1)
+        check_range("padding_noise", padding_noise, at_least=0)
         self.instances = list(instances)
         self.batch_size, self.shuffle, self.bucket = batch_size, shuffle, bucket
         self.padding_noise, self.drop_last = padding_noise, drop_last

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from swapnlp.common.cached_transformers import get_tokenizer
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.token_indexers.token_indexer import IndexedTokens, TokenIndexer
 from swapnlp.data.tokenizers.pretrained_transformer_tokenizer import special_token_ids
@@ -31,6 +32,7 @@ class PretrainedTransformerIndexer(TokenIndexer):
 
     def __init__(self, model_name: str, max_length: Optional[int] = None, token_min_padding_length: int = 0) -> None:
         super().__init__(token_min_padding_length)
+        check_range("max_length", max_length, at_least=1)
         self.model_name, self.max_length = model_name, max_length
         self.tokenizer = get_tokenizer(model_name)
         self._special = special_token_ids(self.tokenizer)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Dict, List
 
+from swapnlp.common.checks import check_range
 from swapnlp.common.registry import Registrable
 from swapnlp.data.tokenizers.token import Token
 
@@ -24,7 +25,7 @@ class TokenIndexer(Registrable):
     default_implementation = "single_id"
 
     def __init__(self, token_min_padding_length: int = 0) -> None:
-        self.token_min_padding_length = token_min_padding_length
+        self.token_min_padding_length = check_range("token_min_padding_length", token_min_padding_length, at_least=0)
 
     def count_vocab_items(self, token: Token, counter: Dict[str, Counter]) -> None:
         """Count what this indexer needs in the vocabulary (nothing, for a pretrained vocabulary)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import List, Literal, Optional, Tuple
 
 from swapnlp.common.cached_transformers import get_tokenizer
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.tokenizers.token import Token
 from swapnlp.data.tokenizers.tokenizer import Tokenizer
@@ -28,6 +29,7 @@ class PretrainedTransformerTokenizer(Tokenizer):
 
     def __init__(self, model_name: str, add_special_tokens: bool = True, max_length: Optional[int] = None,
                  truncation: Literal["head", "tail", "head+tail"] = "head") -> None:
+        check_range("max_length", max_length, at_least=1)
         self.model_name = model_name
         self.tokenizer = get_tokenizer(model_name)
         self.add_special_tokens, self.max_length, self.truncation = add_special_tokens, max_length, truncation

@@ -12,6 +12,7 @@ from typing import Optional
 
 import torch
 
+from swapnlp.common.checks import check_range
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 from swapnlp.nn.util import masked_mean
 
@@ -22,7 +23,7 @@ class BagOfEmbeddingsEncoder(Seq2VecEncoder):
 
     def __init__(self, embedding_dim: int, averaged: bool = False) -> None:
         super().__init__()
-        self.embedding_dim = embedding_dim
+        self.embedding_dim = check_range("embedding_dim", embedding_dim, at_least=1)
         self.averaged = averaged
 
     def get_input_dim(self) -> int:

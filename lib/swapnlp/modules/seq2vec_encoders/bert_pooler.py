@@ -14,6 +14,7 @@ from typing import Dict, Optional
 import torch
 
 from swapnlp.common.cached_transformers import get_config
+from swapnlp.common.checks import check_dropout
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 from swapnlp.pretrained import resolve_model_path
 
@@ -25,6 +26,7 @@ class BertPooler(Seq2VecEncoder):
 
     def __init__(self, pretrained_model: str, requires_grad: bool = True, dropout: float = 0.0) -> None:
         super().__init__()
+        check_dropout("dropout", dropout)
         hidden = get_config(pretrained_model).hidden_size
         self.dense = torch.nn.Linear(hidden, hidden)
         weights = pretrained_pooler_weights(pretrained_model)

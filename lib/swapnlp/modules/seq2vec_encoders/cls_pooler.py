@@ -11,6 +11,7 @@ from typing import Optional
 
 import torch
 
+from swapnlp.common.checks import check_range
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 
 
@@ -21,6 +22,7 @@ class ClsPooler(Seq2VecEncoder):
 
     def __init__(self, embedding_dim: int, cls_is_last_token: bool = False) -> None:
         super().__init__()
+        check_range("embedding_dim", embedding_dim, at_least=1)
         self.embedding_dim, self.cls_is_last_token = embedding_dim, cls_is_last_token
 
     def get_input_dim(self) -> int:

@@ -19,6 +19,7 @@ from typing import Callable, Dict, Optional, Tuple
 
 import torch
 
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError, did_you_mean
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 
@@ -42,6 +43,9 @@ class CnnEncoder(Seq2VecEncoder):
         output_dim: Optional[int] = None,
     ) -> None:
         super().__init__()
+        check_range("embedding_dim", embedding_dim, at_least=1)
+        check_range("num_filters", num_filters, at_least=1)
+        check_range("output_dim", output_dim, at_least=1)
         if not ngram_filter_sizes or min(ngram_filter_sizes) < 1:
             raise ConfigurationError(f"CnnEncoder ngram_filter_sizes must be sizes >= 1, got "
                                      f"{list(ngram_filter_sizes)}.")

@@ -16,6 +16,7 @@ from typing import Optional, Type
 import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 
+from swapnlp.common.checks import check_dropout, check_range
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 
 
@@ -33,6 +34,10 @@ class _RnnSeq2VecEncoder(Seq2VecEncoder):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
+        check_range("input_size", input_size, at_least=1)
+        check_range("hidden_size", hidden_size, at_least=1)
+        check_range("num_layers", num_layers, at_least=1)
+        check_dropout("dropout", dropout)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bidirectional = bidirectional

@@ -16,6 +16,7 @@ from typing import Literal, Optional
 
 import torch
 
+from swapnlp.common.checks import check_dropout, check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 from swapnlp.nn.util import masked_mean
@@ -35,6 +36,11 @@ class TransformerSeq2VecEncoder(Seq2VecEncoder):
         pooling: Literal["mean", "max", "first"] = "mean",
     ) -> None:
         super().__init__()
+        for key, value in (("input_dim", input_dim), ("num_layers", num_layers),
+                           ("num_attention_heads", num_attention_heads),
+                           ("feedforward_hidden_dim", feedforward_hidden_dim), ("max_length", max_length)):
+            check_range(key, value, at_least=1)
+        check_dropout("dropout", dropout)
         if input_dim % num_attention_heads != 0:
             raise ConfigurationError(
                 f"transformer input_dim ({input_dim}) must be divisible by num_attention_heads "

@@ -22,6 +22,7 @@ from typing import Dict, Iterator, Optional, TextIO, Tuple
 
 import torch
 
+from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.vocabulary import Vocabulary
 from swapnlp.modules.token_embedders.token_embedder import TokenEmbedder
@@ -48,12 +49,11 @@ class Embedding(TokenEmbedder):
         vocab: Optional[Vocabulary] = None,
     ) -> None:
         super().__init__()
+        check_range("embedding_dim", embedding_dim, at_least=1)
+        check_range("num_embeddings", num_embeddings, at_least=1)
+        check_range("max_norm", max_norm, above=0)
         if num_embeddings is None:
             num_embeddings = _size_from_vocab(vocab, vocab_namespace)
-        if embedding_dim < 1 or num_embeddings < 1:
-            raise ConfigurationError(
-                f"Embedding needs embedding_dim >= 1 and num_embeddings >= 1, "
-                f"got embedding_dim={embedding_dim}, num_embeddings={num_embeddings}.")
         if padding_index is not None and not 0 <= padding_index < num_embeddings:
             raise ConfigurationError(
                 f"Embedding padding_index={padding_index} is outside the table (0..{num_embeddings - 1}).")

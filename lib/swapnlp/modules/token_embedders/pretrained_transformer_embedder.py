@@ -17,6 +17,7 @@ from typing import Optional
 import torch
 
 from swapnlp.common.cached_transformers import get_config, load_model
+from swapnlp.common.checks import check_dropout, check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.modules.token_embedders.token_embedder import TokenEmbedder
 
@@ -36,6 +37,8 @@ class PretrainedTransformerEmbedder(TokenEmbedder):
                  last_layer_only: bool = True, gradient_checkpointing: bool = False,
                  attention_dropout: Optional[float] = None) -> None:
         super().__init__()
+        check_range("max_length", max_length, at_least=1)
+        check_dropout("attention_dropout", attention_dropout)
         self.transformer = load_model(model_name, **_attention_dropout_override(model_name, attention_dropout))
         self.model_name, self.max_length = model_name, max_length
         self.train_parameters, self.last_layer_only = train_parameters, last_layer_only
@@ -115,8 +118,6 @@ def _attention_dropout_override(model_name: str, attention_dropout: Optional[flo
     """{config key: value} that sets the attention dropout; the key's name depends on the architecture."""
     if attention_dropout is None:
         return {}
-    if not 0.0 <= attention_dropout < 1.0:
-        raise ConfigurationError(f"attention_dropout must be in [0, 1), got {attention_dropout}.")
     config = get_config(model_name)
     for key in ("attention_probs_dropout_prob", "attention_dropout"):  # BERT/MPNet/RoBERTa; DistilBERT
         if hasattr(config, key):
