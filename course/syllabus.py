@@ -3,7 +3,8 @@
 Everything else in the course (the exercise builder, the checks, hints, the progress table, the index
 notebook) reads this file, so adding a chapter or an exercise starts here.
 
-Paths are relative to the repository root (`ROOT`).
+Paths are relative to the repository root (`ROOT`). The learner works in `WORKSPACE`: their own copies of
+the exercise notebooks, made by `python -m course workspace` (course/workspace.py) and never overwritten.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = "workspace"  # the learner's folder, relative to ROOT (git-ignored)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,13 @@ class Exercise:
 
     @property
     def notebook(self) -> str:
+        """The generated exercise (the course's version, never edited by the learner)."""
         return f"exercises/{self.id}-{self.slug}.ipynb"
+
+    @property
+    def workspace_copy(self) -> str:
+        """The learner's own copy of the exercise: where they work."""
+        return f"{WORKSPACE}/{self.id}-{self.slug}.ipynb"
 
     @property
     def stub(self) -> str:

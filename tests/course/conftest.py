@@ -1,7 +1,8 @@
 """Fixtures of the course tests.
 
-Every test gets its own progress folder (SWAPNLP_COURSE_HOME -> tmp_path), so no test ever reads or
-writes the real per-user progress file. Notebook run times are collected here and reported at the end.
+Every test gets its own progress folder (SWAPNLP_COURSE_HOME -> tmp_path) and its own workspace
+(SWAPNLP_COURSE_WORKSPACE -> tmp_path), so no test ever reads or writes the real per-user progress file or
+the learner's copies in workspace/. Notebook run times are collected here and reported at the end.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ def course_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "course-home"
     monkeypatch.setenv("SWAPNLP_COURSE_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def course_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("SWAPNLP_COURSE_WORKSPACE", str(folder))
+    return folder
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]

@@ -114,7 +114,7 @@ def test_the_progress_table(capsys: pytest.CaptureFixture) -> None:
     text = str(table)
     assert "Write the reader's text_to_instance" in text and "passed, 2 hints" in text
     html = table._repr_html_()
-    assert 'href="exercises/1.1-text-to-instance.ipynb"' in html and "✅" in html
+    assert 'href="workspace/1.1-text-to-instance.ipynb"' in html and "✅" in html
     assert 'href="../chapters/01-your-first-model.ipynb"' in course.progress_table("../")._repr_html_()
 
 
