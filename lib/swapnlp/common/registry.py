@@ -8,13 +8,19 @@ Each base class (Seq2VecEncoder, Model, ...) subclasses `Registrable` and so get
     Seq2VecEncoder.by_name("cnn")            # -> CnnEncoder
     Seq2VecEncoder.list_available()          # -> ["bag_of_embeddings", "cnn", ...]
 
-A dotted class path ("my_package.encoders.MyEncoder") works too, without registering.
+A dotted class path ("my_package.encoders.MyEncoder") works too, without registering, as long as it names a
+subclass of the base. Inside `only_registered()` (loading a model archive: its config is data from elsewhere) a
+dotted path is never imported: only registered names and classes of modules already imported resolve.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import importlib
-from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple, Type, TypeVar
+import inspect
+import sys
+from typing import Any, Callable, ClassVar, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
 
 from swapnlp.common.errors import ConfigurationError, did_you_mean
 
@@ -22,6 +28,24 @@ T = TypeVar("T", bound="Registrable")
 
 # base class -> {name: (subclass, constructor method name or None for __init__)}
 _REGISTRY: Dict[type, Dict[str, Tuple[type, Optional[str]]]] = {}
+# True while loading something whose config must not import code (a model archive): see only_registered()
+_ONLY_REGISTERED: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar("only_registered", default=None)
+
+
+@contextlib.contextmanager
+def only_registered(source: str = "a model archive") -> Iterator[None]:
+    """Within this block, `resolve` imports nothing: a dotted type must name a class of a module that is
+    already imported (built-ins, --include-package modules). `source` says where the config came from."""
+    token = _ONLY_REGISTERED.set(source)
+    try:
+        yield
+    finally:
+        _ONLY_REGISTERED.reset(token)
+
+
+def _same_class(old: type, new: type) -> bool:
+    """The same class defined again (a re-run notebook cell, a reloaded module): same module and name."""
+    return old is new or (old.__module__, old.__qualname__) == (new.__module__, new.__qualname__)
 
 
 class Registrable:
@@ -41,7 +65,7 @@ class Registrable:
         registry = _REGISTRY.setdefault(cls, {})
 
         def add(subclass: Type[T]) -> Type[T]:
-            if name in registry and not exist_ok and registry[name][0] is not subclass:
+            if name in registry and not exist_ok and not _same_class(registry[name][0], subclass):
                 old = registry[name][0]
                 raise ConfigurationError(
                     f'{cls.__name__} name "{name}" is already registered to '
@@ -54,25 +78,47 @@ class Registrable:
 
     @classmethod
     def resolve(cls, name: str) -> Tuple[type, Optional[str]]:
-        """(subclass, constructor name) for a registered name or a dotted class path."""
+        """(subclass, constructor name) for a registered name or a dotted path to a subclass of `cls`."""
         registry = _REGISTRY.get(cls, {})
         if name in registry:
             return registry[name]
         if "." in name:
-            module_name, _, class_name = name.rpartition(".")
-            try:
-                subclass = getattr(importlib.import_module(module_name), class_name)
-            except (ImportError, AttributeError) as error:
-                raise ConfigurationError(
-                    f'"{name}" is neither a registered {cls.__name__} nor an importable class ({error}).'
-                ) from None
-            return subclass, None
+            return cls._resolve_dotted(name), None
         choices = cls.list_available()
         raise ConfigurationError(
             f'"{name}" is not a registered {cls.__name__}.{did_you_mean(name, choices)} '
             f"Available: {', '.join(choices) or '(none)'}. Your own component? Register it with "
             f'@{cls.__name__}.register("{name}") and load its module with --include-package.'
         )
+
+    @classmethod
+    def _resolve_dotted(cls, name: str) -> type:
+        """The class a dotted path names; only a subclass of `cls` is accepted (never a function or any
+        other class), and within `only_registered()` its module must already be imported."""
+        module_name, _, class_name = name.rpartition(".")
+        source = _ONLY_REGISTERED.get()
+        if source is not None:
+            module = sys.modules.get(module_name)
+            if module is None:
+                raise ConfigurationError(
+                    f'"{name}" is not a registered {cls.__name__}, and {source} may not import modules (importing '
+                    f"runs code). If you trust it, load that module first: --include-package {module_name}.")
+            found = vars(module).get(class_name)  # vars, not getattr: a module __getattr__ could import
+        else:
+            try:
+                found = getattr(importlib.import_module(module_name), class_name)
+            except (ImportError, AttributeError) as error:
+                raise ConfigurationError(
+                    f'"{name}" is neither a registered {cls.__name__} nor an importable class ({error}).'
+                ) from None
+        if found is None:
+            raise ConfigurationError(f'"{name}" is not a registered {cls.__name__}, and the module {module_name} '
+                                     f"has no class {class_name}.")
+        if not (inspect.isclass(found) and issubclass(found, cls)):
+            kind = "class" if inspect.isclass(found) else type(found).__name__
+            raise ConfigurationError(f'"{name}" is a {kind} that is not a subclass of {cls.__name__}: a dotted '
+                                     f"type must name a {cls.__name__} class.")
+        return found
 
     @classmethod
     def by_name(cls: Type[T], name: str) -> Type[T]:
