@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Union
 
-from swapnlp.common.atomic import atomic_write_text
+from swapnlp.common.atomic import atomic_write_text, remove_stale_temporaries
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
@@ -100,9 +100,11 @@ class Vocabulary(Registrable):
         return vocab
 
     def save_to_files(self, directory: Union[str, Path]) -> None:
-        """One file per namespace, one token per line, in id order (written atomically)."""
+        """One file per namespace, one token per line, in id order (written atomically; temporary files an
+        interrupted save left behind are removed first)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(directory)
         atomic_write_text(directory / NON_PADDED_FILE, "".join(f"{p}\n" for p in self.non_padded_namespaces))
         for namespace, tokens in self._index_to_token.items():
             atomic_write_text(directory / f"{namespace}.txt", "".join(f"{_escape(t)}\n" for t in tokens))
