@@ -139,3 +139,109 @@ def test_max_tokens_keeps_a_transformer_tokenizers_special_tokens(tmp_path, tiny
                                          truncation=truncation)
         tokens = [t.text for t in next(iter(reader.read(path)))["text"].tokens]
         assert tokens == ["[CLS]", *kept, "[SEP]"], truncation
+
+
+# -- hostile and careless data files: one clear line each, naming file:line and the fix ----------------------
+def write_bytes(tmp_path, data, name="data.tsv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_a_latin1_byte_names_file_line_column_and_utf8(tmp_path):
+    path = write_bytes(tmp_path, b"good film\tpos\nun caf\xe9 froid\tneg\n")
+    with pytest.raises(ConfigurationError) as error:
+        ClassificationTsvReader().read(path)
+    message = str(error.value)
+    assert f"{path}:2: byte 0xe9 at column 7 is not UTF-8" in message
+    assert "must be UTF-8" in message and "iconv" in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    path = write_bytes(tmp_path, "good film\tpos\nbad film\tneg\n".encode(encoding))
+    with pytest.raises(ConfigurationError) as error:
+        ClassificationTsvReader().read(path)
+    message = str(error.value)
+    assert f"{path}:1:" in message and "UTF-16" in message and "UTF-8" in message
+
+
+def test_a_utf8_bom_is_stripped(tmp_path):
+    path = write_bytes(tmp_path, "\ufeffgood film\tpos\nbad film\tneg\n".encode("utf-8"))
+    instances = ClassificationTsvReader().read(path)
+    assert [t.text for t in instances[0]["text"].tokens] == ["good", "film"]
+
+
+@pytest.mark.parametrize("header", ["text\tlabel", "Text\tLabel", "sentence\tlabel", "\ufefftext\tlabel"])
+def test_a_header_line_is_skipped_with_a_notice(tmp_path, capsys, header):
+    path = write(tmp_path, f"{header}\ngood film\tpos\nbad film\tneg\n")
+    instances = ClassificationTsvReader().read(path)
+    assert [i["label"].label for i in instances] == ["pos", "neg"]
+    out = capsys.readouterr().out
+    assert f"notice: {path}:1: skipped the header line" in out and len(out.splitlines()) == 1
+
+
+def test_only_the_first_line_can_be_a_header(tmp_path, capsys):
+    path = write(tmp_path, "good film\tpos\ntext\tlabel\n")
+    assert [i["label"].label for i in ClassificationTsvReader().read(path)] == ["pos", "label"]
+    assert "notice" not in capsys.readouterr().out
+
+
+def test_a_folder_instead_of_a_file(tmp_path):
+    with pytest.raises(ConfigurationError, match="is a folder: give the data file inside it"):
+        ClassificationTsvReader().read(tmp_path)
+
+
+def test_an_unreadable_file_is_one_line(tmp_path, monkeypatch):
+    import os
+
+    path = write(tmp_path, "good film\tpos\n")
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads anything: pretend the permission check failed as it would for a user
+        monkeypatch.setattr("swapnlp.data.dataset_readers.dataset_reader.os.access", lambda *args: False)
+    try:
+        with pytest.raises(ConfigurationError, match=f"cannot read {path}: permission denied") as error:
+            ClassificationTsvReader().read(path)
+        assert "chmod u+r" in str(error.value)
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_folder_that_cannot_be_entered_is_not_called_missing(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    path = write(tmp_path, "good film\tpos\n")
+    original = Path.stat
+
+    def stat(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    with pytest.raises(ConfigurationError, match="permission denied"):
+        ClassificationTsvReader().read(path)
+
+
+def test_a_readers_own_text_mode_decode_error_is_one_line(tmp_path):
+    class LatinTrap(ClassificationTsvReader):
+        def _read(self, file_path):
+            with open(file_path, encoding="utf-8") as lines:
+                for line in lines:
+                    yield self.text_to_instance(*line.rstrip("\n").split("\t"))
+
+    path = write_bytes(tmp_path, b"caf\xe9\tpos\n")
+    with pytest.raises(ConfigurationError, match=r"byte b'\\xe9' at offset 3 is not utf-8"):
+        LatinTrap().read(path)
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("max_tokens", 0, "dataset_reader.max_tokens must be at least 1, got 0."),
+    ("max_instances", -5, "dataset_reader.max_instances must be at least 1, got -5."),
+])
+def test_reader_sizes_are_checked_with_their_key_path(key, value, words):
+    from swapnlp.common.params import Params
+
+    with pytest.raises(ConfigurationError) as error:
+        DatasetReader.from_params(Params({"type": "classification-tsv", key: value}, "dataset_reader."))
+    assert str(error.value) == words

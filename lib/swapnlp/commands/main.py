@@ -64,6 +64,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (ConfigurationError, InputError, WorkerError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except PermissionError as error:  # a read-only data or run folder, an unreadable file: not a bug of ours
+        print(f"error: permission denied: {error.filename or error}: make it readable/writable for you "
+              f"(chmod) or use another folder.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
