@@ -71,3 +71,28 @@ def test_unknown_optimizer_parameter_is_a_config_error():
         Optimizer.from_params(Params({"type": "huggingface_adamw", "no_decy": []}, "trainer.optimizer."),
                               model_parameters=list(TinyTransformerBlock().named_parameters()))
 
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"type": "adam", "lr": -0.1}, "trainer.optimizer.lr must be > 0, got -0.1."),
+    ({"type": "adamw", "betas": [0.9, 1.2]}, "trainer.optimizer.betas[1] must be >= 0 and < 1, got 1.2."),
+    ({"type": "adam", "eps": -1e-8}, "trainer.optimizer.eps must be > 0, got -1e-08."),
+    ({"type": "huggingface_adamw", "weight_decay": -0.01}, "trainer.optimizer.weight_decay must be at least 0"),
+    ({"type": "sgd", "momentum": -0.9}, "trainer.optimizer.momentum must be at least 0, got -0.9."),
+    ({"type": "sgd", "nesterov": True}, "trainer.optimizer.momentum must be > 0, got 0.0. Nesterov"),
+    ({"type": "adam", "parameter_groups": [[["bias"], {"weight_decay": -1}]]},
+     "trainer.optimizer.parameter_groups[0][1].weight_decay must be at least 0, got -1."),
+])
+def test_out_of_range_settings_name_their_key_path(config, message):
+    block = TinyTransformerBlock()
+    with pytest.raises(ConfigurationError) as error:
+        Optimizer.from_params(Params(config, "trainer.optimizer."), model_parameters=list(block.named_parameters()))
+    assert str(error.value).startswith(message)
+
+
+def test_a_warmup_proportion_of_0_means_no_warmup():
+    from swapnlp.training.learning_rate_schedulers import LinearWithWarmup
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=1.0)
+    LinearWithWarmup(optimizer, num_epochs=1, num_steps_per_epoch=10, warmup_proportion=0.0)
+    assert optimizer.param_groups[0]["lr"] == 1.0  # full lr at the first step, not a warm-up from 0
