@@ -40,6 +40,28 @@ def test_archive_contents(trained_run):
     assert meta["swapnlp_version"] == swapnlp.__version__
 
 
+def test_archive_has_a_manifest_of_every_file(trained_run):
+    import hashlib
+
+    with tarfile.open(trained_run.archive) as tar:
+        files = {info.name: tar.extractfile(info).read() for info in tar.getmembers() if info.isfile()}
+    manifest = json.loads(files.pop("manifest.json"))
+    assert manifest["format"] == "swapnlp-archive-manifest/1"
+    assert {entry["path"]: (entry["size"], entry["sha256"]) for entry in manifest["members"]} == {
+        name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in files.items()}
+
+
+def test_archive_model_leaves_out_temporaries_a_killed_writer_left(trained_run, tmp_path):
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(trained_run.serialization_dir, run)
+    (run / "vocabulary" / ".tokens.txt.k2j_9xq1.tmp").write_text("half a vocabulary")
+    with tarfile.open(archive_model(run)) as tar:
+        assert not [name for name in tar.getnames() if name.endswith(".tmp")]
+    load_archive(run / "model.tar.gz")
+
+
 def test_archive_round_trip_predicts_exactly_like_the_in_memory_model(trained_run):
     archive = load_archive(trained_run.archive)
     assert not archive.model.training  # loaded in eval mode

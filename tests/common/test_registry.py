@@ -81,6 +81,33 @@ def test_registering_the_same_class_twice_is_fine_and_exist_ok_replaces():
     assert Animal.by_name("cat") is Cat
 
 
+def define_ferret(sound: str) -> type:
+    """What a notebook cell defining (and registering) a component creates each time it is run."""
+    class Ferret(Animal):
+        pass
+
+    Ferret.sound = sound
+    return Ferret
+
+
+def test_registering_the_same_class_again_replaces_it_quietly():
+    first = Animal.register("ferret")(define_ferret("first run"))
+    second = Animal.register("ferret")(define_ferret("second run"))  # the cell run again: a new class object
+    assert first is not second and first.__qualname__ == second.__qualname__
+    assert Animal.by_name("ferret") is second and Animal.registered_name(second) == "ferret"
+
+
+def test_a_different_class_under_a_taken_name_is_still_refused():
+    Animal.register("ferret")(define_ferret("kept"))
+
+    class Ferret(Animal):  # the same name, but another class (another qualified name)
+        pass
+
+    with pytest.raises(ConfigurationError, match='name "ferret" is already registered'):
+        Animal.register("ferret")(Ferret)
+    assert Animal.by_name("ferret").sound == "kept"
+
+
 def test_unknown_name_suggests_a_close_one_and_lists_what_is_available():
     with pytest.raises(ConfigurationError) as error:
         Animal.by_name("dgo")
@@ -120,6 +147,21 @@ def test_dotted_class_path_from_a_module_of_ones_own(tmp_path, monkeypatch):
 def test_bad_dotted_class_path_is_a_clear_error(name):
     with pytest.raises(ConfigurationError, match="is neither a registered Animal nor an importable class"):
         Animal.by_name(name)
+
+
+@pytest.mark.parametrize("name", [f"{__name__}.Registrable", f"{__name__}.define_ferret", "subprocess.Popen"])
+def test_a_dotted_path_must_name_a_subclass_of_the_base(name):
+    with pytest.raises(ConfigurationError, match="that is not a subclass of Animal"):
+        Animal.by_name(name)
+
+
+def test_inside_only_registered_a_dotted_path_imports_nothing():
+    from swapnlp.common.registry import only_registered
+
+    with only_registered("this test"):
+        assert Animal.by_name(f"{__name__}.Unregistered") is Unregistered  # its module is already imported
+        with pytest.raises(ConfigurationError, match="this test may not import modules"):
+            Animal.by_name("no_such_module_xyz.Thing")
 
 
 def test_registered_constructor_method_is_resolved():

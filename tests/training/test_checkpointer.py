@@ -38,3 +38,57 @@ def test_without_a_background_thread_writes_happen_at_once(tmp_path):
     checkpointer = Checkpointer(tmp_path, background=False)
     checkpointer.save_checkpoint({"epoch": 3})
     assert (tmp_path / "checkpoint.pt").exists()
+
+
+def test_a_checkpoint_loads_with_weights_only_and_holds_plain_data(tmp_path):
+    import random
+    from pathlib import Path
+
+    import numpy
+
+    checkpointer = Checkpointer(tmp_path, background=False)
+    checkpointer.save_checkpoint({"rng": random.getstate(), "history": [{"loss": numpy.float32(0.5)}],
+                                  "array": numpy.arange(3), "where": Path("runs/x"), "w": torch.ones(2)})
+    state = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+    assert state["rng"] == random.getstate()
+    assert type(state["history"][0]["loss"]) is float and state["where"] == "runs/x"
+    assert torch.equal(state["array"], torch.arange(3))
+
+
+def test_a_checkpoint_refuses_objects_that_are_not_plain_data(tmp_path):
+    class Custom:
+        pass
+
+    with pytest.raises(TypeError, match=r"checkpoint\['extra'\] holds a .*Custom: a checkpoint keeps tensors"):
+        Checkpointer(tmp_path).save_checkpoint({"extra": Custom()})
+
+
+def test_a_planted_checkpoint_is_refused_with_one_line(tmp_path):
+    import os
+
+    from swapnlp.common.errors import ConfigurationError
+
+    class RunsCommand:
+        def __reduce__(self):
+            return os.system, (f"touch {tmp_path / 'marker'}",)
+
+    torch.save({"epoch": 1, "x": RunsCommand()}, tmp_path / "checkpoint.pt")
+    with pytest.raises(ConfigurationError, match=r"refers to code \(posix.system\)"):
+        Checkpointer(tmp_path).load_checkpoint()
+    assert not (tmp_path / "marker").exists()
+
+
+def test_opening_a_folder_removes_a_killed_writers_temporaries(tmp_path):
+    (tmp_path / ".checkpoint.pt.a1b2c3d4.tmp").write_bytes(b"half a checkpoint")
+    (tmp_path / ".best.safetensors.zz_9yy8x.tmp").write_bytes(b"half")
+    (tmp_path / "notes.tmp").write_text("mine")
+    Checkpointer(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.tmp"]
+
+
+def test_load_weights_of_a_file_that_is_not_safetensors(tmp_path):
+    from swapnlp.common.errors import ConfigurationError
+
+    (tmp_path / "w.safetensors").write_bytes(b"nonsense")
+    with pytest.raises(ConfigurationError, match="is not a readable safetensors weights file"):
+        load_weights(tmp_path / "w.safetensors")

@@ -86,7 +86,9 @@ def write_checked_tar(path: Path, members: Sequence[Tuple[Path, str]]) -> None:
     """Write a tar.gz of `members` ((source, name inside): a folder adds only itself, list its files too)
     followed by manifest.json listing each file's path, size and sha256 (hashed as it is written)."""
     listed = []
-    with tarfile.open(path, "w:gz") as tar:
+    # gzip's header would otherwise record the temporary file's name: leave the name out
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw) as compressed, \
+            tarfile.open(fileobj=compressed, mode="w") as tar:
         for source, name in members:
             info = tar.gettarinfo(str(source), arcname=name)
             info.uid = info.gid = 0
@@ -161,7 +163,7 @@ def _why(error: BaseException) -> str:
         return "it is not a gzip file (a model.tar.gz starts with the bytes 1f 8b). Was it made by swapnlp?"
     if isinstance(error, gzip.BadGzipFile) and ("CRC" in text or "length" in text):
         return "its gzip checksum does not match its contents (corrupted on disk or in transfer). Copy it again."
-    if isinstance(error, (zlib.error, gzip.BadGzipFile)):
+    if isinstance(error, (zlib.error, gzip.BadGzipFile)) or text.startswith("zlib error"):
         return f"its compressed data is damaged ({text}). Copy it again."
     if isinstance(error, tarfile.TarError):
         return f"its tar data is damaged ({text or type(error).__name__}). Copy it again."

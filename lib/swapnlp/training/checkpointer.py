@@ -113,8 +113,8 @@ def load_checkpoint_file(path: Path) -> Dict[str, Any]:
         found = re.search(r"GLOBAL ([\w.]+)", str(error))
         what = f"code ({found.group(1)})" if found else "objects other than tensors and plain data"
         raise ConfigurationError(f"{path} is not a swapnlp checkpoint: it refers to {what}, and unpickling it "
-                                 f"could run code, so it is not loaded. Delete it unless you trust it, then "
-                                 f"train again with --force.") from None
+                                 f"could run code, so it is not loaded. Delete it and train again with "
+                                 f"--force.") from None
     except (RuntimeError, EOFError, OSError, ValueError) as error:
         reason = str(error).strip().split(". ")[0].splitlines()[0] if str(error).strip() else type(error).__name__
         raise ConfigurationError(f"{path} is not a readable checkpoint ({reason}): it may be truncated or "
