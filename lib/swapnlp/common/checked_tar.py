@@ -1,11 +1,11 @@
 """A .tar.gz that vouches for itself: written with `manifest.json` (each member's path, size and sha256), read
-back with every check done before anything is written to disk.
+back with everything checked, and nothing left behind when a check fails.
 
-Reading (`extract_checked`) makes two passes over the compressed stream:
-1. scan: every tar header is checked as it arrives (a safe relative path, a regular file or folder, the size
-   caps), before its data is read; each file is hashed; the gzip stream is read to its very end, so its CRC
-   and length are checked too (one changed byte anywhere is found); then the manifest is compared.
-2. extract: the same members are written, each hashed again as it is written and compared with pass 1.
+Reading (`extract_checked`) is one pass over the compressed stream: each tar header is checked as it arrives
+(a safe relative path, a regular file or folder, the size caps) before any of its data is read or written;
+each file is hashed as it is written; the gzip stream is read to its very end, so its CRC and length are
+checked too (one changed byte anywhere is found); then the manifest is compared. On any failure whatever was
+written is removed again.
 
 Whatever is wrong comes out as one ConfigurationError line naming the archive (and the member).
 """
@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
 import time
 import zlib
@@ -136,7 +137,7 @@ def _stream(archive: Path, limits: Limits) -> Iterator[Tuple[tarfile.TarFile, ta
     Iterate inside `_read_errors(archive)`: reading a member's data can fail too."""
     source = _CountingGzip(archive, limits.max_bytes + limits.max_members * _HEADER_ALLOWANCE + 20 * 512)
     try:
-        with tarfile.open(fileobj=source, mode="r|") as tar:  # type: ignore[call-overload]
+        with tarfile.open(fileobj=source, mode="r|", bufsize=_CHUNK) as tar:  # type: ignore[call-overload]
             for member in tar:
                 yield tar, member
         source.drain()
@@ -197,27 +198,29 @@ def _check_header(archive: Path, member: tarfile.TarInfo, seen: Dict[str, Member
     return name, total + member.size
 
 
-def scan(archive: Path, limits: Limits) -> Tuple[List[Member], Optional[bytes]]:
-    """Pass 1: every member checked and hashed, the gzip stream read to its end; nothing is written.
+def scan(archive: Path, limits: Limits, target: Optional[Path] = None) -> Tuple[List[Member], Optional[bytes]]:
+    """Every member checked and hashed (and written into `target`, if given), the gzip stream read to its end.
     Returns the members and the manifest's bytes (None when there is none)."""
     members: Dict[str, Member] = {}
-    manifest: Optional[List[bytes]] = None
+    manifest: Optional[bytes] = None
     total = 0
     with _read_errors(archive):
         for tar, info in _stream(archive, limits):
             name, total = _check_header(archive, info, members, total, limits)
-            digest = hashlib.sha256()
-            if info.isfile():
-                if name == MANIFEST_NAME:
-                    manifest = []
-                data = tar.extractfile(info)
-                assert data is not None
-                while chunk := data.read(_CHUNK):
-                    digest.update(chunk)
-                    if manifest is not None and name == MANIFEST_NAME:
-                        manifest.append(chunk)
-            members[name] = Member(name, info.isdir(), info.size, "" if info.isdir() else digest.hexdigest())
-    return list(members.values()), None if manifest is None else b"".join(manifest)
+            destination = target / name if target is not None else None
+            if info.isdir():
+                if destination is not None:
+                    destination.mkdir(parents=True, exist_ok=True)
+                members[name] = Member(name, True, info.size)
+                continue
+            data = tar.extractfile(info)
+            assert data is not None
+            if name == MANIFEST_NAME:
+                manifest = data.read()  # at most MAX_SMALL_MEMBER_BYTES
+                data = io.BytesIO(manifest)
+            digest = _copy_hashing(data, destination, f"cannot unpack {archive} into {target}")
+            members[name] = Member(name, False, info.size, digest)
+    return list(members.values()), manifest
 
 
 def verify_manifest(archive: Path, members: List[Member], manifest: bytes) -> None:
@@ -250,46 +253,36 @@ def verify_manifest(archive: Path, members: List[Member], manifest: bytes) -> No
 
 
 def extract_checked(archive: Path, target: Path, limits: Limits) -> bool:
-    """Check `archive` completely (scan + manifest), then extract it into `target`.
+    """Extract `archive` into `target`, checking everything; on any failure nothing it wrote is left.
     Returns True when a manifest vouched for the members, False for an archive made before manifests."""
-    members, manifest = scan(archive, limits)
-    if manifest is not None:
-        verify_manifest(archive, members, manifest)
     target.mkdir(parents=True, exist_ok=True)
-    expected = iter(members)
-    changed = ConfigurationError(f"{archive} changed while it was being read: load it again.")
-    with _read_errors(archive):
-        for tar, info in _stream(archive, limits):
-            member = next(expected, None)
-            name = PurePosixPath(info.name).as_posix()
-            if member is None or (member.name, member.is_dir, member.size) != (name, info.isdir(), info.size):
-                raise changed
-            destination = target / name
-            if member.is_dir:
-                destination.mkdir(parents=True, exist_ok=True)
-                continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            data = tar.extractfile(info)
-            assert data is not None
-            if _copy_hashing(data, destination, f"cannot unpack {archive} into {target}") != member.sha256:
-                raise changed
-    if next(expected, None) is not None:
-        raise changed
+    before = set(target.iterdir())
+    try:
+        members, manifest = scan(archive, limits, target)
+        if manifest is not None:
+            verify_manifest(archive, members, manifest)
+    except BaseException:
+        for path in set(target.iterdir()) - before:
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        raise
     return manifest is not None
 
 
-def _copy_hashing(data: IO[bytes], destination: Path, failure: str) -> str:
-    """Copy `data` into a new file; returns the sha256 of what was copied. A write error is one line."""
+def _copy_hashing(data: IO[bytes], destination: Optional[Path], failure: str) -> str:
+    """The sha256 of `data`, copied into a new file `destination` (if given). A write error is one line."""
     digest = hashlib.sha256()
     try:
-        out = open(destination, "xb")
+        if destination is not None:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+        out = open(destination, "xb") if destination is not None else contextlib.nullcontext()
     except OSError as error:
         raise ConfigurationError(f"{failure}: {error.strerror or error}.") from None
     with out:
         while chunk := data.read(_CHUNK):  # a read error propagates as such (to _read_errors)
             digest.update(chunk)
             try:
-                out.write(chunk)
+                if destination is not None:
+                    out.write(chunk)
             except OSError as error:  # a full disk, a read-only folder
                 raise ConfigurationError(f"{failure}: {error.strerror or error}.") from None
     return digest.hexdigest()
