@@ -5,7 +5,9 @@
     course.hint("1.2")           # the next hint of an exercise
     course.progress_table()      # chapters and exercises with your progress
 
-`python -m course status | build-exercises | run-solutions | hint ID` on the command line.
+On the command line: `python -m course workspace` (your copies of the exercises in workspace/, which
+nothing overwrites), `status [--json]`, `check [IDS]` (pytest --nbval over your copies), `reset ID`,
+`hint ID`, and for the course's authors `build-exercises` and `run-solutions`.
 Importing this package is cheap: torch is only imported when a check runs.
 """
 

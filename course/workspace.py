@@ -255,6 +255,8 @@ def reset(exercise: syllabus.Exercise, root: Path = syllabus.ROOT) -> Optional[P
     saved = None
     if path.exists() and path.read_bytes() != data:
         saved = back_up(path)
+        if path.read_bytes() != saved.read_bytes():  # saved again meanwhile (say, by Jupyter)
+            raise WorkspaceError(f"{relative(path, root)} changed while it was being backed up: try again")
     _write_atomically(path, data)
     state = load_state(root)
     state["version"] = STATE_VERSION
