@@ -39,6 +39,9 @@ def test_options_and_their_defaults():
     (["--field-name", "text"], "--field-name text: SentenceClassifierPredictor reads the field(s) sentence"),
     (["--predictor", "no_such_predictor"], "no_such_predictor"),
     (["--port", "70000"], "--port 70000"),
+    (["--limit-concurrency", "0"], "--limit-concurrency must be at least 2, got 0"),
+    (["--timeout-keep-alive", "-1"], "--timeout-keep-alive must be at least 1, got -1"),
+    (["--request-timeout", "0"], "--request-timeout must be > 0, got 0.0"),
 ])
 def test_bad_options_are_one_line_errors(trained_run, capsys, extra, words):
     if extra[0] == "--cuda-device":
@@ -115,19 +118,36 @@ def test_a_server_process_with_a_learner_predictor(trained_run, tmp_path):
     assert f"serving {trained_run.archive} on http://127.0.0.1:{port}/" in out
 
 
-def test_run_hands_host_and_port_to_uvicorn_and_warns_off_loopback(trained_run, monkeypatch, capsys):
-    import uvicorn
+def test_run_binds_host_and_port_prints_the_real_port_and_warns_off_loopback(trained_run, monkeypatch, capsys):
+    from swapnlp.serving import connections
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append((app, options)))
+    monkeypatch.setattr(connections, "run_server",
+                        lambda app, sock, options: calls.append((app, sock.getsockname()[:2], options)))
     frozen = []
     monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))  # not this test process's heap
-    assert main(["serve", "--archive-path", str(trained_run.archive), "--port", "8123"]) == 0
-    assert calls[-1][1]["host"] == "127.0.0.1" and calls[-1][1]["port"] == 8123
-    assert "other machines can reach" not in capsys.readouterr().out
-    assert main(["serve", "--archive-path", str(trained_run.archive), "--host", "0.0.0.0"]) == 0
-    assert calls[-1][1]["host"] == "0.0.0.0"
+    port = free_port()
+    assert main(["serve", "--archive-path", str(trained_run.archive), "--port", str(port)]) == 0
+    assert calls[-1][1] == ("127.0.0.1", port)
+    out = capsys.readouterr().out
+    assert "other machines can reach" not in out and f"on http://127.0.0.1:{port}/" in out
+    assert main(["serve", "--archive-path", str(trained_run.archive), "--host", "0.0.0.0", "--port", "0"]) == 0
+    host, real_port = calls[-1][1]
+    assert host == "0.0.0.0" and real_port > 0
     out = capsys.readouterr().out
     assert "other machines can reach this server, and it has no authentication" in out
-    assert "on http://127.0.0.1:8000/" in out
+    assert f"on http://127.0.0.1:{real_port}/" in out and ":0/" not in out  # --port 0 prints the port it got
     assert frozen  # the loaded model is moved out of the garbage collector's sight
+    options = calls[-1][2]
+    assert (options.limit_concurrency, options.timeout_keep_alive, options.request_timeout_s) == (128, 5, 15.0)
+
+
+def test_a_taken_port_is_one_line(trained_run, monkeypatch, capsys):
+    monkeypatch.setattr("gc.freeze", lambda: None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--archive-path", str(trained_run.archive), "--port", str(port)]) == 2
+    error = capsys.readouterr().err
+    assert f"port {port} on 127.0.0.1 is in use" in error and "--port 0" in error and "Traceback" not in error

@@ -9,11 +9,13 @@
     GET  /docs             the API reference, rendered here from /openapi.json (no assets from the internet)
 
 Bad requests get a 4xx JSON answer {"detail": "what is wrong and how to fix it", "field": "sentence"}
-(see validation.py); concurrent requests share predictor calls through a MicroBatcher (batching.py).
+(see validation.py), and the server logs one line per kind of rejection, not one per request
+(rejections.py); concurrent requests share predictor calls through a MicroBatcher (batching.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -28,11 +30,20 @@ from starlette.exceptions import HTTPException
 from swapnlp.common.errors import ConfigurationError, InputError
 from swapnlp.serving.batching import MicroBatcher
 from swapnlp.serving.docs import render_docs
+from swapnlp.serving.rejections import Rejections
 from swapnlp.serving.validation import Limits, RequestError, check_batch, check_item, parse_json
 
 PAGE_DIR = Path(__file__).with_name("page")
 DEFAULT_TITLE = "Swappable NLP demo"
 logger = logging.getLogger(__name__)
+
+
+class ModelFailure(Exception):
+    """The predictor failed on a request that passed validation: a 500 that says so, logged once per type."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"the model failed on this request: {type(error).__name__}: {error}")
+        self.error = error
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -70,24 +81,33 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
     app = FastAPI(title=schema["title"], description="Predictions from a swapnlp model, and its demo page.",
                   docs_url=None, redoc_url=None, lifespan=lifespan, default_response_class=AsciiJSONResponse)
     app.state.batcher, app.state.schema, app.state.limits = batcher, schema, limits
+    rejections = app.state.rejections = Rejections()
     example = {name: "a gripping , beautifully acted film" for name in fields}
 
     @app.exception_handler(RequestError)
     async def bad_request(request: Request, error: RequestError) -> JSONResponse:
+        rejections.note(error.status, error.message, error.field)
         return AsciiJSONResponse({"detail": error.message, "field": error.field or None}, status_code=error.status)
 
     @app.exception_handler(InputError)
     async def bad_input(request: Request, error: InputError) -> JSONResponse:
+        rejections.note(422, str(error), error.field)
         return AsciiJSONResponse({"detail": str(error), "field": error.field or None}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        rejections.note(error.status_code, str(error.detail))
         return AsciiJSONResponse({"detail": error.detail, "field": None}, status_code=error.status_code,
                                  headers=getattr(error, "headers", None))
 
+    @app.exception_handler(ModelFailure)  # handled here, not re-raised to uvicorn (no traceback per request)
+    async def model_failure(request: Request, failure: ModelFailure) -> JSONResponse:
+        rejections.failure(failure.error)
+        return AsciiJSONResponse({"detail": str(failure), "field": None}, status_code=500)
+
     @app.exception_handler(Exception)
     async def server_error(request: Request, error: Exception) -> JSONResponse:
-        logger.exception("prediction failed")
+        rejections.failure(error)
         return AsciiJSONResponse({"detail": f"the model failed on this request: {type(error).__name__}: {error}",
                                   "field": None}, status_code=500)
 
@@ -95,13 +115,13 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
     async def predict(request: Request) -> Any:
         """One JSON object with the model's text field(s); answers the prediction (label and probs)."""
         item = check_item(parse_json(await _read_body(request, limits)), fields, limits)
-        return AsciiJSONResponse((await batcher.predict([item]))[0])  # a response, not a dict: no re-encoding
+        return await _predicted(batcher, [item], one=True)
 
     @app.post("/predict_batch", summary="Predict a list of inputs", openapi_extra=_body_doc(fields, example, batch=True))
     async def predict_batch(request: Request) -> Any:
         """A JSON list of input objects (at most limits.max_batch_items); answers a list of predictions, in order."""
         items = check_batch(parse_json(await _read_body(request, limits)), fields, limits)
-        return AsciiJSONResponse(await batcher.predict(items))
+        return await _predicted(batcher, items, one=False)
 
     @app.get("/predict", include_in_schema=False)
     @app.get("/predict_batch", include_in_schema=False)
@@ -118,7 +138,7 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
     async def health() -> Dict[str, Any]:
         """"ok" with the micro-batcher's counters (predictor calls, inputs, largest batch)."""
         return {"status": "ok" if batcher.running else "starting", "batches": batcher.batches,
-                "items": batcher.items, "largest_batch": batcher.largest_batch}
+                "items": batcher.items, "largest_batch": batcher.largest_batch, "refused": rejections.as_dict()}
 
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
@@ -153,20 +173,40 @@ def describe_archive(archive: Any, archive_path: Union[str, Path]) -> Dict[str, 
             "swapnlp_version": archive.meta.get("swapnlp_version")}
 
 
+async def _predicted(batcher: MicroBatcher, items: List[Dict[str, Any]], one: bool) -> AsciiJSONResponse:
+    """The predictions as a response (a response, not a dict: no re-encoding); any failure of the model, or
+    an answer JSON cannot carry (a NaN probability), is a ModelFailure."""
+    try:
+        results = await batcher.predict(items)
+        return AsciiJSONResponse(results[0] if one else results)
+    except Exception as error:
+        raise ModelFailure(error) from error
+
+
 async def _read_body(request: Request, limits: Limits) -> bytes:
-    """The request body, refused with a 413 as soon as it is longer than `limits.max_body_bytes`."""
+    """The request body, refused with a 413 as soon as it is longer than `limits.max_body_bytes`, and with a
+    408 when it takes longer than `limits.body_timeout_s` to arrive."""
     too_large = RequestError(413, f"the request body is larger than {limits.max_body_bytes:,} bytes: send "
                                   f"shorter texts or smaller batches")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared[:20]) > limits.max_body_bytes:
         raise too_large
     chunks: List[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limits.max_body_bytes:
-            raise too_large
-        chunks.append(chunk)
+
+    async def read() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limits.max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(read(), timeout=limits.body_timeout_s)
+    except asyncio.TimeoutError:
+        raise RequestError(408, f"the request body took longer than {limits.body_timeout_s:g} s to arrive: "
+                                f"send it at once") from None
     return b"".join(chunks)
 
 

@@ -3,7 +3,8 @@
 A request body is JSON: one object of text fields for POST /predict (`{"sentence": "a fine film"}`), a list
 of such objects for POST /predict_batch. What is wrong comes back as a `RequestError` with an HTTP status:
 
-    400  the body is not JSON, or not the right JSON shape (an object / a list)
+    400  the body is not JSON (or holds a number too long to read), or not the right shape (an object / a list)
+    408  the body took longer than `Limits.body_timeout_s` to arrive
     413  the body, a text or the batch is larger than the documented `Limits`
     422  a field is missing, is not a string, or is empty
 """
@@ -22,13 +23,14 @@ class Limits:
     max_text_chars: int = 50_000     # per text field
     max_batch_items: int = 64        # objects in one POST /predict_batch
     max_body_bytes: int = 4 << 20    # 4 MiB: the raw request body
+    body_timeout_s: float = 15.0     # seconds the whole body may take to arrive
 
-    def as_dict(self) -> Dict[str, int]:
+    def as_dict(self) -> Dict[str, float]:
         return asdict(self)
 
 
 class RequestError(Exception):
-    """A bad request: `status` (400, 413 or 422), a message saying what to send instead, the field it is about."""
+    """A bad request: `status` (400, 408, 413 or 422), a message saying what to send instead, the field it is about."""
 
     def __init__(self, status: int, message: str, field: str = "") -> None:
         super().__init__(message)
@@ -50,6 +52,8 @@ def parse_json(body: bytes) -> Any:
                                 f"column {error.colno})") from None
     except RecursionError:
         raise RequestError(400, "the request body is JSON nested too deeply to read") from None
+    except ValueError:  # Python refuses to convert an integer of more than 4,300 digits
+        raise RequestError(400, "the request body holds a number too long to read (over 4,300 digits)") from None
 
 
 def check_item(item: Any, fields: Sequence[str], limits: Limits, where: str = "") -> Dict[str, Any]:
