@@ -179,7 +179,7 @@ def test_attention_dropout_is_used_in_training_only(tiny_bert):
 
 
 def test_attention_dropout_out_of_range_is_a_clear_error(tiny_bert):
-    with pytest.raises(ConfigurationError, match=r"attention_dropout must be in \[0, 1\)"):
+    with pytest.raises(ConfigurationError, match=r"attention_dropout must be >= 0 and < 1, got 1.5"):
         PretrainedTransformerEmbedder(tiny_bert, attention_dropout=1.5)
 
 
