@@ -173,6 +173,14 @@ def test_iterating_before_index_with_is_an_error(instances):
         next(iter(SimpleDataLoader(instances, batch_size=2)))
 
 
-def test_batch_size_must_be_positive(instances):
-    with pytest.raises(ConfigurationError, match="data_loader.batch_size must be at least 1"):
+def test_batch_size_must_be_positive(instances, tmp_path):
+    with pytest.raises(ConfigurationError, match="^batch_size must be at least 1, got 0"):
         SimpleDataLoader(instances, batch_size=0)
+    from swapnlp.common.params import Params
+
+    data = tmp_path / "data.tsv"
+    data.write_text("good film\tpos\n", encoding="utf-8")
+    for history in ("data_loader.", "validation_data_loader."):  # from a config: the key path says which loader
+        with pytest.raises(ConfigurationError, match=f"^{history}batch_size must be at least 1, got 0"):
+            DataLoader.from_params(Params({"batch_size": 0}, history), reader=ClassificationTsvReader(),
+                                   data_path=str(data))
