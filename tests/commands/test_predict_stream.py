@@ -22,7 +22,7 @@ def write_lines(path, lines):
 
 
 def good_lines(count):
-    return [json.dumps({"sentence": f"a good film number {i}" if i % 2 else f"an awful plot {i}"}) for i in range(count)]
+    return [json.dumps({"sentence": f"a good film {i}" if i % 2 else f"an awful plot {i}"}) for i in range(count)]
 
 
 def test_a_bad_line_stops_with_its_number_and_the_results_before_it_are_kept(trained_run, tmp_path, capsys):
@@ -195,3 +195,11 @@ def test_evaluate_max_instances_and_overrides_still_cap(capped_run, capsys):
     assert "scored 7 instances" in capsys.readouterr().err
     assert main(["evaluate", str(archive), str(dataset.test), "--max-instances", "0"]) == 2
     assert "--max-instances must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_the_output_cannot_be_the_input(trained_run, tmp_path, capsys):
+    inputs = write_lines(tmp_path / "in.jsonl", good_lines(3))
+    same = tmp_path / "." / "in.jsonl"
+    assert main(["predict", str(trained_run.archive), str(inputs), "--output-file", str(same)]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert inputs.read_text().count("\n") == 3  # untouched

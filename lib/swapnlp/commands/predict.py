@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from swapnlp.predictors.stream import BadLine, predict_stream
 
     check_range("--batch-size", args.batch_size, at_least=1)
+    _check_not_the_input(args.input_file, args.output_file)
     report_path = skipped_report_path(args.output_file) if args.output_file else None
     skipped: List[BadLine] = []
     written = 0
@@ -100,6 +101,13 @@ def run(args: argparse.Namespace) -> int:
     elif args.output_file:
         print(f"predicted {written} line(s) into {args.output_file}", file=sys.stderr)
     return 0
+
+
+def _check_not_the_input(input_file: str, output_file: Optional[str]) -> None:
+    """Results are written as they come: writing over the input would destroy the lines not read yet."""
+    if input_file != "-" and output_file and Path(input_file).resolve() == Path(output_file).resolve():
+        raise _input_error(f"--output-file {output_file} is the input file: writing the results there would "
+                           f"overwrite the inputs not read yet. Choose another output file.")
 
 
 def _open_output(output_file: str) -> TextIO:

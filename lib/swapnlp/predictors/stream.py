@@ -50,8 +50,8 @@ def parse_lines(lines: Iterable[Union[str, bytes]]) -> Iterator[Tuple[int, Any, 
         try:
             yield number, json.loads(line), None
         except json.JSONDecodeError as error:
-            yield number, None, (f"not valid JSON ({error.msg} column {error.colno}); each line must be one JSON object such as "
-                                 f"{EXAMPLE}")
+            yield number, None, (f"not valid JSON ({error.msg} column {error.colno}); each line must be one JSON "
+                                 f"object such as {EXAMPLE}")
         except ValueError:  # an integer of more than 4,300 digits: Python refuses to convert it
             yield number, None, "not usable JSON: a number in it is too long (over 4,300 digits)"
         except RecursionError:
