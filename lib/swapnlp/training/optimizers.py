@@ -69,14 +69,23 @@ def make_parameter_groups(model_parameters: NamedParameters,
     return [group for group in result if group["params"]]
 
 
+def use_fused_kernel(groups: List[Dict[str, Any]]) -> bool:
+    """Adam(W)'s fused kernel updates every parameter in one vectorised pass (cpu and cuda, float32): the same
+    results to rounding, ~5x faster than the per-tensor loop on a CPU. Fine-tuning MiniLM on short snippets,
+    the loop's update of all 22M weights took a fifth of each step on 2 cores (benchmarks/README.md)."""
+    parameters = [p for group in groups for p in group["params"]]
+    return bool(parameters) and all(p.device.type in ("cpu", "cuda") and p.dtype == torch.float32 for p in parameters)
+
+
 @Optimizer.register("adam")
 class AdamOptimizer(Optimizer, torch.optim.Adam):
     def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
-        super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
-                         eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        groups = make_parameter_groups(model_parameters, parameter_groups)
+        super().__init__(groups, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         fused=use_fused_kernel(groups))
 
 
 @Optimizer.register("adamw")
@@ -85,8 +94,9 @@ class AdamWOptimizer(Optimizer, torch.optim.AdamW):
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
-        super().__init__(make_parameter_groups(model_parameters, parameter_groups), lr=lr, betas=betas,
-                         eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        groups = make_parameter_groups(model_parameters, parameter_groups)
+        super().__init__(groups, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         fused=use_fused_kernel(groups))
 
 
 @Optimizer.register("sgd")
@@ -119,5 +129,6 @@ class HuggingfaceAdamWOptimizer(Optimizer, torch.optim.AdamW):
         trainable = [name for name, p in model_parameters if p.requires_grad]
         if no_decay and any(re.search(pattern, name) for pattern in no_decay for name in trainable):
             groups.append((no_decay, {"weight_decay": 0.0}))
-        super().__init__(make_parameter_groups(model_parameters, groups), lr=lr, betas=betas, eps=eps,
-                         weight_decay=weight_decay)
+        torch_groups = make_parameter_groups(model_parameters, groups)
+        super().__init__(torch_groups, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         fused=use_fused_kernel(torch_groups))
