@@ -1,7 +1,7 @@
 """Start-up time of `swapnlp --help` against a bare `python -c pass` and `python -c "import torch"`.
 
 `swapnlp --help` must not import torch or transformers: learners type it often, it should answer at once.
-Each command runs `--runs` times, interleaved; medians are reported.
+Each command runs `--runs` times, interleaved; medians are reported. The machine (benchmarks/machine.py) first.
 
     python benchmarks/cli_startup.py [--runs 7]
 """
@@ -13,6 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
@@ -25,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    print(describe_machine()["summary"], flush=True)
     times = {name: [] for name in COMMANDS}
     for _ in range(args.runs):
         for name, command in COMMANDS.items():

@@ -11,7 +11,7 @@ the same machine:
 - 2 processes x batch_size 16 (each worker gets cores / 2 threads and half of the training data).
 
     python benchmarks/distributed.py [--repeats 3] [--epochs 3]
-Prints Markdown rows: medians, and ratios against the 1-process run.
+Prints the machine (benchmarks/machine.py), then Markdown rows: medians, and ratios against the 1-process run.
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "bag_of_embeddings.jsonnet"
@@ -57,6 +60,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args()
+    print(describe_machine()["summary"], flush=True)
     epoch_times: Dict[str, List[float]] = {name: [] for name in VARIANTS}
     walls: Dict[str, List[float]] = {name: [] for name in VARIANTS}
     accuracies: Dict[str, List[float]] = {name: [] for name in VARIANTS}

@@ -4,7 +4,8 @@ On a 2-core laptop one movie_review run takes ~8 minutes, so comparing recipes o
 hours; on a GPU a run takes seconds, and several run at once. This script runs every (recipe, seed) pair
 as its own process (the same code path as `swapnlp train config -o ...`), `--parallel` at a time, and
 appends one JSON line per finished run to `--out`: recipe, seed, dev accuracy of the best epoch, test
-accuracy, epochs, seconds. A recipe is a set of overrides of the config (RECIPES below).
+accuracy, epochs, seconds, and the machine it ran on (benchmarks/machine.py, measured once at the start).
+A recipe is a set of overrides of the config (RECIPES below).
 
     python benchmarks/recipe_sweep.py --cuda-device 0 --parallel 8 --seeds 1 2 3 4 5 --out sweep.jsonl
     python benchmarks/recipe_sweep.py --summarize sweep.jsonl       # median/mean per recipe
@@ -25,6 +26,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "configs" / "bert.jsonnet"
@@ -115,6 +119,13 @@ def summarize(lines: List[Dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def machines(lines: List[Dict[str, Any]]) -> str:
+    """Where the runs of a sweep ran: each recorded machine once (older sweeps did not record it)."""
+    seen = dict.fromkeys(line["machine"]["summary"] if isinstance(line.get("machine"), dict) else
+                         line.get("machine") or "(machine not recorded)" for line in lines)
+    return "\n".join(f"runs measured on: {summary}" for summary in seen)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", default=str(CONFIG))
@@ -132,8 +143,12 @@ def main() -> None:
     parser.add_argument("--summarize", metavar="JSONL", help="only print the table of an earlier sweep")
     args = parser.parse_args()
     if args.summarize:
-        print(summarize([json.loads(l) for l in Path(args.summarize).read_text().splitlines() if l.strip()]))
+        lines = [json.loads(l) for l in Path(args.summarize).read_text().splitlines() if l.strip()]
+        print(machines(lines))
+        print(summarize(lines))
         return
+    machine = describe_machine()
+    print(machine["summary"], flush=True)
     jobs = [(recipe, seed) for seed in args.seeds for recipe in args.recipes]  # every recipe's seed 1 first
     started, out = time.perf_counter(), Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -145,10 +160,11 @@ def main() -> None:
             line = run_one(*pair, args)
         except subprocess.TimeoutExpired:
             line = {"recipe": pair[0], "seed": pair[1], "error": "timeout"}
+        line["machine"] = machine
         with out.open("a") as handle:
             handle.write(json.dumps(line) + "\n")
-        print(json.dumps({k: v for k, v in line.items() if k != "error"} | ({"error": "yes"} if "error" in line else {})),
-              flush=True)
+        shown = {k: v for k, v in line.items() if k not in ("error", "machine")}
+        print(json.dumps(shown | ({"error": "yes"} if "error" in line else {})), flush=True)
 
     with ThreadPoolExecutor(args.parallel) as pool:
         list(pool.map(job, jobs))

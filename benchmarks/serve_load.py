@@ -15,7 +15,8 @@ process_time), which compare the server's cost per request with the predictor's 
 
 Without --archive it trains configs/bag_of_embeddings.jsonnet for 3 epochs into runs/serve-bench (reused).
 Server and baseline both use `--threads` torch threads (default 1; the clients need the other core), and
-both call gc.freeze() once the model is loaded (the baseline without it is printed too).
+both call gc.freeze() once the model is loaded (the baseline without it is printed too). The machine
+(benchmarks/machine.py, its peaks measured with `--threads` threads) is printed first.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import List, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,6 +136,7 @@ def main() -> None:
     parser.add_argument("--ramp-seconds", type=float, default=5)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
+    print(describe_machine(threads=args.threads)["summary"], flush=True)
     archive = ensure_archive(args.archive)
     texts = load_texts()
     bodies = [json.dumps({"sentence": text}).encode() for text in texts]

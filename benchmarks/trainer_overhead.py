@@ -7,7 +7,8 @@ same initial weights, interleaved (trainer, plain, trainer, plain, ...) so both 
 The trainer's epoch includes everything it does for a learner: progress bar, metrics, checkpoint.
 
     python benchmarks/trainer_overhead.py [--repeats 5]
-Prints Markdown rows; each ratio is median(trainer) / median(plain). One untimed warm-up step first.
+Prints the machine (benchmarks/machine.py), then Markdown rows; each ratio is median(trainer) / median(plain).
+One untimed warm-up step first.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +28,9 @@ from swapnlp.data import DataLoader, DatasetReader, Vocabulary
 from swapnlp.models import Model
 from swapnlp.training import GradientDescentTrainer
 from swapnlp.training.optimizers import AdamOptimizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe_machine  # noqa: E402  (benchmarks/machine.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
+    print(describe_machine()["summary"], flush=True)
     torch.manual_seed(0)
     config = Params.from_file(ROOT / "configs/bag_of_embeddings.jsonnet")
     lr = config["trainer"]["optimizer"]["lr"]
