@@ -134,3 +134,9 @@ def test_changing_only_model_name_switches_the_architecture(architecture, tiny_t
     predictor = Predictor.from_archive(load_archive(tmp_path / "run" / "model.tar.gz"))
     result = predictor.predict_json({"sentence": "the film was good"})
     assert result["label"] in ("pos", "neg") and abs(sum(result["probs"].values()) - 1) < 1e-5
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_no_config_forces_bf16(name):
+    """bf16 is emulated (~16x slower) on CPUs without bf16 units: configs leave the choice to "auto"."""
+    assert resolved(name).get("trainer", {}).get("autocast", "auto") == "auto"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 
 import pytest
 
@@ -164,8 +165,16 @@ def test_parse_lines_survives_deep_nesting_and_huge_numbers():
 @pytest.fixture(scope="module")
 def capped_run(tmp_path_factory):
     """A tiny model whose archived config caps its reader at 10 instances (dataset_reader.max_instances)."""
-    from conftest import make_tiny_config, write_tiny_dataset
+    import importlib.util
+    from pathlib import Path
+
     from swapnlp.common.params import Params
+    # the tests' root conftest by path: under xdist another folder's conftest may hold the name "conftest"
+    spec = importlib.util.spec_from_file_location("tests_root_conftest", Path(__file__).parents[1] / "conftest.py")
+    root_conftest = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = root_conftest  # (its dataclasses look their module up there)
+    spec.loader.exec_module(root_conftest)
+    make_tiny_config, write_tiny_dataset = root_conftest.make_tiny_config, root_conftest.write_tiny_dataset
     from swapnlp.training.pipeline import train_model
 
     root = tmp_path_factory.mktemp("capped_run")

@@ -41,7 +41,7 @@ def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: 
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     trainer = GradientDescentTrainer(model, data.train_loader, data.validation_loader, optimizer=optimizer,
                                      num_epochs=epochs, validation_metric="+accuracy", enable_progress_bar=False,
-                                     cuda_device=cuda_device)
+                                     cuda_device=cuda_device, autocast=config["trainer"].get("autocast", "auto"))
     trainer.train()
     return {"state": snapshot(model.state_dict()), "history": trainer.history}
 
