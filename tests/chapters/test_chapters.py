@@ -8,6 +8,7 @@ The chapters train on the real movie reviews, so they are skipped when `make dat
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -30,7 +31,7 @@ def _run(notebook: str, home: Path) -> Tuple[int, str, float]:
     env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("PYTEST_ADDOPTS", None)
     command = [sys.executable, "-m", "pytest", "--nbval", notebook, "-p", "no:cacheprovider", "-p", "no:xdist",
-               "-q", "--nbval-cell-timeout", "300", "--nbval-sanitize-with", str(SANITIZE_FILE)]
+               "-q", "--nbval-cell-timeout", "300", "--nbval-sanitize-with", str(SANITIZE_FILE), "--durations=3"]
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     return result.returncode, result.stdout + result.stderr, time.perf_counter() - start
@@ -60,6 +61,9 @@ def test_every_chapter_has_a_notebook() -> None:
 def test_notebook_passes_nbval(notebook: str, nbval_runs: Dict[str, Tuple[int, str, float]],
                                capsys: pytest.CaptureFixture) -> None:
     code, output, seconds = nbval_runs[notebook]
+    slowest = ", ".join(f"cell {cell} {time}s" for time, cell in re.findall(r"([\d.]+)s call .*::Cell (\d+)", output))
+    line = f"nbval {notebook}: {'passed' if code == 0 else 'FAILED'} in {seconds:.1f}s (slowest: {slowest or '-'})"
+    print(line)  # in the report with -rP (also under xdist)
     with capsys.disabled():  # the run time is shown even when pytest captures output
-        print(f"\nnbval {notebook}: {'passed' if code == 0 else 'FAILED'} in {seconds:.1f}s")
+        print("\n" + line)
     assert code == 0, f"nbval failed on {notebook} after {seconds:.1f}s:\n{output[-6000:]}"
