@@ -4,15 +4,17 @@
 //   3. the model's embedder and encoder: the pretrained transformer, its vectors averaged
 //   4. the optimizer and its schedule: AdamW with a small learning rate, warm-up then decay, 4 epochs
 // Everything else (data, model class, data loader, the rest of the trainer) is configs/bag_of_embeddings.jsonnet.
-// Train:    swapnlp train configs/bert.jsonnet -s runs/bert       (~16.5 minutes on a 2-core laptop, 30 s on a GPU:
-//           add -o '{"trainer": {"cuda_device": 0}}')
+// Train:    swapnlp train configs/bert.jsonnet -s runs/bert   (~16.5 minutes on 2 CPU cores with bf16 units,
+//           37-56 s on a GPU: add -o '{"trainer": {"cuda_device": 0}}'; on a CPU without bf16 units, e.g. most
+//           laptops, over an hour: configs/bert_cpu.jsonnet is the recipe for those)
 // Another architecture: change only model_name, e.g. "mpnet" (after `make models-mpnet`) or a folder.
 local data_dir = "data/movie_review/";
 local model_name = "sentence-transformers/all-MiniLM-L6-v2";  // packaged with the course: "minilm" for short
 // A review is ~840 wordpieces, longer than the model reads at once. Folding: the indexer cuts the whole
 // review into segments of 256 wordpieces (each with its own [CLS] ... [SEP]), the embedder runs the model on
 // every segment and joins the vectors back into one sequence, so the pooler averages over the whole review.
-// (Keeping only the last 512 wordpieces is 2x faster but ~2.5 points worse: benchmarks/README.md.)
+// (Keeping only the last 512 wordpieces is 2x faster; in the GPU sweep it was 2.4 points worse at 3 epochs and
+// 0.8 at 4, within the seeds' noise: benchmarks/README.md.)
 local segment_length = 256;
 
 {
