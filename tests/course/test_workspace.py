@@ -73,7 +73,8 @@ def course(repo: Path, *args: str, expect: int = 0) -> str:
 
 def make(repo: Path, target: str) -> str:
     """`make TARGET` in the temporary course, with the real .venv (never re-created there)."""
-    result = subprocess.run(["make", "-o", ".venv/.installed", target, f"BIN={BIN}"], cwd=repo, env=_env(repo),
+    result = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", target, f"BIN={BIN}"],
+                            cwd=repo, env=_env(repo),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"make {target}:\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -258,12 +259,11 @@ def test_check_with_nothing_started_says_what_to_do(repo: Path) -> None:
 
 
 def test_make_lab_makes_the_workspace_first_and_make_check_runs_the_course_check() -> None:
-    lab = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.splitlines()
+    quiet = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed"]  # (no "Entering directory" under make)
+    lab = subprocess.run([*quiet, "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     workspace_line = next(i for i, line in enumerate(lab) if line.endswith("-m course workspace"))
     assert workspace_line < next(i for i, line in enumerate(lab) if "jupyter lab" in line)
-    check = subprocess.run(["make", "-n", "-o", ".venv/.installed", "check"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout
+    check = subprocess.run([*quiet, "check"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert check.strip().endswith("-m course check")
 
 
