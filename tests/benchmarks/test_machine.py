@@ -5,7 +5,6 @@ Tiny matrices only (the peaks' numbers are not checked, only that they are measu
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -20,27 +19,9 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 TINY = dict(size=64, emulated_size=32, repeats=1)
 
 
-def load(name: str):
-    """benchmarks/<name>.py as a module (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it is executed
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(autouse=True)
-def benchmarks_on_the_path(monkeypatch):
-    """The scripts import benchmarks/machine.py as `machine`: undo that path and the modules after each test."""
-    monkeypatch.setattr(sys, "path", [str(BENCHMARKS), *sys.path])
-    yield
-    for name in ["machine", *(name for name in sys.modules if name.startswith("benchmark_"))]:
-        sys.modules.pop(name, None)
-
-
 @pytest.fixture
-def machine():
-    return load("machine")
+def machine(load_benchmark):
+    return load_benchmark("machine")
 
 
 def simulate_avx2(monkeypatch) -> None:
@@ -125,8 +106,8 @@ def test_the_command_line_prints_json():
 
 
 @pytest.fixture
-def throughput():
-    return load("transformer_throughput")
+def throughput(load_benchmark):
+    return load_benchmark("transformer_throughput")
 
 
 def test_the_bf16_rows_are_skipped_with_the_reason_on_a_cpu_without_bf16_units(throughput, monkeypatch):
