@@ -330,7 +330,8 @@ def test_recovering_a_run_that_stopped_early_trains_no_more(tiny_config, tmp_pat
     assert not (tmp_path / "run" / "metrics_epoch_2.json").exists()
 
 
-def test_bf16_autocast_runs_matmuls_in_bf16_and_still_learns(tiny_dataset, tiny_config, monkeypatch):
+def spy_on_linear_layers(monkeypatch) -> list:
+    """-> the list that receives the dtype of every linear layer's output from now on."""
     seen = []
     original = torch.nn.functional.linear
 
@@ -339,8 +340,13 @@ def test_bf16_autocast_runs_matmuls_in_bf16_and_still_learns(tiny_dataset, tiny_
         seen.append(out.dtype)
         return out
 
-    trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=3, autocast="bf16")
     monkeypatch.setattr(torch.nn.functional, "linear", spy)
+    return seen
+
+
+def test_bf16_autocast_runs_matmuls_in_bf16_and_still_learns(tiny_dataset, tiny_config, monkeypatch):
+    trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=3, autocast="bf16")
+    seen = spy_on_linear_layers(monkeypatch)
     metrics = trainer.train()
     assert torch.bfloat16 in seen  # the classifier's linear layer ran in bf16
     assert all(p.dtype == torch.float32 for p in trainer.model.parameters())  # the weights stay fp32
@@ -381,16 +387,8 @@ def test_train_model_passes_epoch_callbacks_to_the_trainer(tiny_config, tmp_path
 @pytest.mark.parametrize("cpu_bf16, expected", [("1", torch.bfloat16), ("0", torch.float32)])
 def test_auto_autocast_is_the_default_and_follows_the_cpu(tiny_dataset, tiny_config, monkeypatch, cpu_bf16, expected):
     monkeypatch.setenv("SWAPNLP_CPU_BF16", cpu_bf16)  # simulate a CPU with (1) or without (0) bf16 units
-    seen = []
-    original = torch.nn.functional.linear
-
-    def spy(input, weight, bias=None):
-        out = original(input, weight, bias)
-        seen.append(out.dtype)
-        return out
-
     trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=1)  # no autocast given: "auto"
     assert trainer.precision.name == ("bf16" if cpu_bf16 == "1" else "fp32")
-    monkeypatch.setattr(torch.nn.functional, "linear", spy)
+    seen = spy_on_linear_layers(monkeypatch)
     trainer.train()
     assert seen and set(seen) == {expected}
