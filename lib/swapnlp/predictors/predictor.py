@@ -26,8 +26,16 @@ class Predictor(Registrable):
     def __init__(self, model: Model, dataset_reader: DatasetReader, autocast: Optional[str] = "auto") -> None:
         self.model = model.eval()
         self.dataset_reader = dataset_reader
-        # "auto": bf16 where the device has bf16 units, fp32 elsewhere (swapnlp/nn/precision.py)
-        self.precision: Precision = choose_precision(autocast, model.device(), where="--autocast")
+        self.autocast = autocast  # "auto": bf16 where the device has bf16 units, fp32 elsewhere (nn/precision.py)
+        self._precision: Optional[Precision] = None
+
+    @property
+    def precision(self) -> Precision:
+        """The precision predictions run in: chosen (and logged) once, from `autocast`, on first use."""
+        if getattr(self, "_precision", None) is None:
+            self._precision = choose_precision(getattr(self, "autocast", "auto"), self.model.device(),
+                                               where="--autocast")
+        return self._precision
 
     def _json_to_instance(self, inputs: JsonDict) -> Instance:
         raise NotImplementedError
@@ -69,8 +77,8 @@ class Predictor(Registrable):
             raise ConfigurationError(f"{type(archive.model).__name__} names no default predictor: pass --predictor "
                                      f"(available: {', '.join(Predictor.list_available())}).")
         predictor = Predictor.by_name(name)(archive.model, archive.validation_dataset_reader)
-        if autocast != "auto":  # the constructor chose for "auto"; a learner's subclass may not pass autocast on
-            predictor.precision = choose_precision(autocast, archive.model.device(), where="--autocast")
+        predictor.autocast = autocast  # set here: a learner's subclass may not pass autocast on to __init__
+        _ = predictor.precision  # chosen and logged now, not at the first request
         return predictor
 
     @classmethod
