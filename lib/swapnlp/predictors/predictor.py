@@ -7,15 +7,14 @@ so what the model sees at prediction time is made exactly as it was in training.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, Dict, List, Optional, Union
+from typing import Any, ClassVar, List, Optional, Union
 
+from swapnlp.common import JsonDict
 from swapnlp.common.errors import ConfigurationError, InputError
 from swapnlp.common.registry import Registrable
 from swapnlp.data import DatasetReader, Instance
 from swapnlp.models import Model
 from swapnlp.nn.precision import Precision, choose_precision
-
-JsonDict = Dict[str, Any]
 
 
 class Predictor(Registrable):
@@ -36,6 +35,11 @@ class Predictor(Registrable):
             self._precision = choose_precision(getattr(self, "autocast", "auto"), self.model.device(),
                                                where="--autocast")
         return self._precision
+
+    @property
+    def _dataset_reader(self) -> DatasetReader:
+        """The same reader as `dataset_reader`, under the name AllenNLP's guide code uses."""
+        return self.dataset_reader
 
     def _json_to_instance(self, inputs: JsonDict) -> Instance:
         raise NotImplementedError

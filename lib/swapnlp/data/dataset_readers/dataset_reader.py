@@ -10,18 +10,26 @@ from __future__ import annotations
 import codecs
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Tuple, Union
+from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
 from swapnlp.data.instance import Instance
 
+_ALLENNLP_READER_KEYS = {"manual_distributed_sharding", "manual_multiprocess_sharding", "serialization_dir"}
+
 
 class DatasetReader(Registrable):
     """Subclasses implement `_read(path)` (yield Instances) and `text_to_instance(...)`."""
 
-    def __init__(self, max_instances: Optional[int] = None) -> None:
+    def __init__(self, max_instances: Optional[int] = None, **kwargs: Any) -> None:
+        """`**kwargs`: what a reader written for AllenNLP passes up (its sharding flags, `serialization_dir`);
+        accepted and unused here (one process reads the data)."""
+        unknown = sorted(set(kwargs) - _ALLENNLP_READER_KEYS)
+        if unknown:
+            raise ConfigurationError(f"DatasetReader got unknown argument(s) {', '.join(unknown)}: a reader accepts "
+                                     f"max_instances (and AllenNLP's {', '.join(sorted(_ALLENNLP_READER_KEYS))}).")
         self.max_instances = check_range("max_instances", max_instances, at_least=1)
 
     def read(self, file_path: Union[str, Path]) -> List[Instance]:
