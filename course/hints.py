@@ -31,24 +31,26 @@ HINTS: Dict[str, Tuple[str, ...]] = {
     ),
     "2.1": (
         "You change the config, not Python code: the model's \"encoder\" is a registered name plus its "
-        "parameters. Look at configs/cnn.jsonnet and configs/lstm.jsonnet in the repository.",
-        "A bag of embeddings ignores word order, but here \"not good\" and \"good\" decide the label. A cnn "
-        "looks at n-grams (\"not good\"), an lstm reads the words in order: either can learn it.",
-        "Return the baseline with the encoder replaced, e.g. `baseline + {\"model\"+: {\"encoder\": {\"type\": "
-        "\"cnn\", \"embedding_dim\": 16, \"num_filters\": 16, \"ngram_filter_sizes\": [2, 3]}}}`; for an lstm the "
-        "parameters are \"input_size\": 16 and \"hidden_size\".",
+        "parameters. `swapnlp describe encoder` lists them; configs/cnn.jsonnet and configs/lstm.jsonnet use two.",
+        "A bag of embeddings averages the word vectors, so \"not good\" and \"good ... not\" look alike. An "
+        "encoder that sees neighbours (a cnn with n-grams of 2 or more) or reads in order (lstm, gru, transformer) "
+        "can learn the flip. Its input size must be the embedding size, 16.",
+        "e.g. `baseline + {\"model\"+: {\"encoder\": {\"type\": \"gru\", \"input_size\": 16, \"hidden_size\": "
+        "16}}}` (a cnn takes \"embedding_dim\", \"num_filters\" and \"ngram_filter_sizes\": [2, 3]); add "
+        "`\"trainer\"+: {\"num_epochs\": 12}` if it is close to 0.90.",
     ),
     "3.1": (
-        "Start from the baseline (`local baseline = import \"baseline.jsonnet\"; baseline + {...}`) and change "
-        "exactly four parts: the reader's tokenizer and token_indexers, the model's embedder and encoder, and the "
-        "trainer's optimizer. configs/bert.jsonnet is the same swap for the movie reviews.",
-        "All three data/model parts name the same pretrained model: \"minilm\". The tokenizer and the indexer "
-        "are {\"type\": \"pretrained_transformer\", \"model_name\": \"minilm\"}; the indexer and the token "
-        "embedder keep the baseline's key (\"tokens\"), so the embedder finds the indexer's ids. A transformer's "
-        "[CLS] vector is pooled by {\"type\": \"bert_pooler\", \"pretrained_model\": \"minilm\"}.",
-        "Fine-tuning needs a small learning rate: \"optimizer\": {\"type\": \"huggingface_adamw\", \"lr\": 5e-5}. "
-        "Use `\"dataset_reader\"+: {...}`, `\"model\"+: {...}` and `\"trainer\"+: {...}` so everything else stays "
-        "as in the baseline.",
+        "Start from the baseline (`local baseline = import \"baseline.jsonnet\"; baseline + {...}`): the reader must "
+        "cut text into the model's wordpieces and index them with its vocabulary, and the embedder must be the "
+        "pretrained model. configs/bert.jsonnet is the same swap for the movie reviews.",
+        "The tokenizer, the indexer and the token embedder are {\"type\": \"pretrained_transformer\", "
+        "\"model_name\": \"minilm\"}; the indexer keeps the baseline's key (\"tokens\") so the embedder finds its "
+        "ids. The encoder pools the wordpiece vectors into one: chapter 03.1 uses mean_pooler. Fine-tuning needs a "
+        "small learning rate (1e-5 to 1e-4).",
+        "`baseline + {\"dataset_reader\"+: {\"tokenizer\": T, \"token_indexers\": {\"tokens\": T}}, \"model\"+: "
+        "{\"embedder\": {\"token_embedders\": {\"tokens\": T}}, \"encoder\": {\"type\": \"mean_pooler\", "
+        "\"pretrained_model\": \"minilm\"}}, \"trainer\"+: {\"optimizer\": {...}}}` with T as above and an "
+        "AdamW optimizer of your choice.",
     ),
     "3.2": (
         "Your page is a folder with an index.html that the server sends for GET /. Start from the built-in "
@@ -76,35 +78,37 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"trainer\": the distributed list gives each worker its device.",
     ),
     "3.4": (
-        "Run the dry-run cell on the broken config and read its error: it names the config key at fault. Fix "
-        "that one thing, run the dry run again, and repeat until it passes: it stops at the first problem.",
-        "Two things are wrong. The embedder makes 16-dim vectors but the encoder expects another size (they "
-        "must match), and trainer.validation_metric names a metric the model does not report (look closely "
-        "at its spelling: the model reports \"accuracy\" and \"loss\").",
-        "Start from the broken file and change just those two values: `local broken = import \"broken.jsonnet\"; "
-        "broken + {\"model\"+: {\"encoder\"+: {\"embedding_dim\": 16}}, \"trainer\"+: {\"validation_metric\": "
-        "\"+accuracy\"}}`.",
+        "A search space has one entry per std.extVar variable of the config (lr, dropout, num_filters), each "
+        "{\"type\": ..., ...}; the types are choice, int, uniform and loguniform (lib/swapnlp/tuning/search_space.py).",
+        "Match the distribution to the kind of number: a rate spans orders of magnitude (loguniform, or a choice "
+        "of values like 0.001, 0.003, 0.01, ...); a probability is a plain range (uniform); a count is whole (int, "
+        "or a choice of integers).",
+        "return {\"lr\": {\"type\": \"loguniform\", \"low\": ..., \"high\": ...}, \"dropout\": {\"type\": "
+        "\"uniform\", ...}, \"num_filters\": {\"type\": \"int\", \"low\": ..., \"high\": ...}} -- fill in "
+        "ranges within the ones the task gives.",
     ),
     "3.5": (
-        "A search space is a dict with one entry per std.extVar variable of the config (here \"lr\" and "
-        "\"embedding_dim\"); each entry is {\"type\": ..., ...} with the types choice, int, uniform, loguniform "
-        "(see lib/swapnlp/tuning/search_space.py).",
-        "Learning rates are searched on a log scale (0.001 and 0.01 are as different as 0.01 and 0.1): use "
-        "\"loguniform\" with \"low\" and \"high\". The embedding size is a whole number: a \"choice\" of a few "
-        "integers, or an \"int\" range.",
-        "return {\"lr\": {\"type\": \"loguniform\", \"low\": 0.001, \"high\": 0.1}, "
-        "\"embedding_dim\": {\"type\": \"choice\", \"choices\": [8, 16, 32]}}",
+        "Look at bag_of_embeddings.py: an encoder is a Seq2VecEncoder subclass with __init__ (its config keys), "
+        "get_input_dim, get_output_dim and forward(tokens, mask). Yours goes in the text of my_encoders.py, with "
+        "@Seq2VecEncoder.register(\"a_name_of_yours\") above the class.",
+        "The mask is False at padding: keep those positions out, e.g. tokens.masked_fill(~mask.unsqueeze(-1), "
+        "-1e4).max(dim=1).values for a maximum, or (tokens * mask.unsqueeze(-1)).sum(1) / mask.sum(1, "
+        "keepdim=True) for a mean. write_module returns {\"type\": \"a_name_of_yours\", \"embedding_dim\": 16}.",
+        "(folder / \"my_encoders.py\").write_text(SOURCE) with SOURCE: `import torch`, `from swapnlp.modules import "
+        "Seq2VecEncoder`, the decorated class (__init__ stores embedding_dim and calls super().__init__(); both "
+        "dims return it; forward returns the masked maximum), then return the config dict.",
     ),
     "3.6": (
-        "The wizard starts from the bag-of-embeddings config, which cannot learn that \"not good\" is negative: "
-        "it averages the words. Your configure(wizard) changes what must change, with wizard.choose(path, name) "
-        "and wizard.set(path, value). Run `swapnlp describe encoder` (or look at the wizard) for the encoders.",
-        "wizard.choose(\"model.encoder\", \"cnn\") (or \"lstm\", \"gru\"): the wizard fills in the input size "
-        "from the embedder. Then set the encoder's other required parameters if you like, and the trainer's "
-        "num_epochs (at most 15). wizard.problems() shows what does not build, with from_params' message.",
-        "e.g. wizard.choose(\"model.encoder\", \"cnn\"); wizard.set(\"model.encoder.num_filters\", 16); "
-        "wizard.set(\"model.encoder.ngram_filter_sizes\", [2, 3]); wizard.set(\"trainer.optimizer.lr\", 0.01); "
-        "wizard.set(\"trainer.num_epochs\", 8)",
+        "A Predictor subclass needs _json_to_instance (self._dataset_reader.text_to_instance(json_dict[\"sentence\"])) "
+        "and is registered with @Predictor.register(\"a_name\"). swapnlp predict calls predict_batch_json(inputs): "
+        "override it, call super().predict_batch_json for the model's answers, and add \"top_words\".",
+        "Weigh a word by leaving it out: predict the full sentence and each sentence with one word removed; the "
+        "drop in the predicted label's probability (index = self.model.vocab.get_token_index(label, \"labels\")) "
+        "is the word's weight. Sort the (word, weight) pairs heaviest first.",
+        "for item in inputs: words = self.validate(item)[\"sentence\"].split(); variants = [full sentence] + [the "
+        "sentence without word i, or \".\" if empty]; full, *without = super().predict_batch_json([{\"sentence\": v} "
+        "for v in variants]); weights = [full[\"probs\"][index] - w[\"probs\"][index] for w in without]; "
+        "full[\"top_words\"] = the three heaviest [word, weight] pairs.",
     ),
 }
 

@@ -87,6 +87,9 @@ CHAPTERS: List[Chapter] = [
     Chapter("03.6", "Next steps: writing your own script", "writing-your-own-script", 15, ("02",),
             "The bag-of-embeddings model built by hand in plain Python, and proof that with the same seed it is "
             "the very model the config trains."),
+    Chapter("04", "Where to go next", "where-to-go-next", 10, ("02",),
+            "What the course built, in one page; what to try next on your own data and models; and where the "
+            "library goes further than the chapters."),
 ]
 
 EXERCISES: List[Exercise] = [
@@ -98,34 +101,33 @@ EXERCISES: List[Exercise] = [
              "and the accuracy.",
              reads=("SentimentClassifier",)),
     Exercise("2.1", "Swap the encoder in the config and beat the baseline", "02", "swap-the-encoder", 10,
-             "Change only the config: replace the bag of embeddings by a cnn or lstm encoder and reach a "
-             "dev accuracy of at least 0.90 on a data set where word order matters.",
+             "Change only the config: replace the bag of embeddings by any encoder that reads word order and "
+             "reach a dev accuracy of at least 0.90 on a data set where word order matters.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
     Exercise("3.1", "Swap in a pretrained transformer", "03.1", "swap-in-a-transformer", 15,
-             "Change four parts of the config (tokenizer, indexers, embedder and encoder, optimizer) to fine-tune "
-             "the packaged MiniLM, and reach 0.85 dev accuracy on reviews whose sentiment words training never "
-             "showed.",
+             "Swap the packaged MiniLM into the config (tokenizer, indexers, embedder, a pooler, an optimizer of "
+             "your choice) and reach 0.85 dev accuracy on reviews whose sentiment words training never showed.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
     Exercise("3.2", "Your own demo page", "03.2", "your-own-demo-page", 15,
              "Write your own demo page (index.html and its files, nothing from the internet) and serve the "
-             "trained model with it through --static-dir.",
+             "trained model with it through --static-dir; a prediction made through the page is the test.",
              reads=("PAGE_DIR", "ARCHIVE", "write_page")),
     Exercise("3.3", "Train on several workers with the same effective batch", "03.3", "several-workers", 15,
              "Write the overrides that train on one worker per device with an unchanged effective batch, and "
              "show that two CPU workers end with the weights of one process.",
              reads=("ddp_overrides",)),
-    Exercise("3.4", "Fix a broken config with dry-run", "03.4", "fix-the-config", 10,
-             "Read what swapnlp dry-run says about a broken config and repair the config until the dry run "
-             "passes, without changing the experiment.",
-             reads=("fixed_config", "WORK_DIR")),
-    Exercise("3.5", "Write a search space and run a small tune", "03.4", "search-space", 10,
-             "Write the search space (lr, embedding_dim) for a tunable config and run a three-trial search "
-             "with it.",
+    Exercise("3.4", "A search space for three kinds of hyperparameter", "03.4", "search-space", 15,
+             "Write the search space of a CNN config's learning rate, dropout and number of filters, each with a "
+             "distribution that suits it, and run a four-trial search with it.",
              reads=("search_space", "WORK_DIR", "REPORT")),
-    Exercise("3.6", "Let the wizard write a config that trains", "03.5", "wizard-config", 10,
-             "Drive the configuration wizard from code (choose, set) so that the config it writes builds and "
-             "reaches a dev accuracy of at least 0.85 on reviews where word order matters.",
-             reads=("configure",)),
+    Exercise("3.5", "Your own encoder, in your own module", "03.5", "your-own-encoder", 20,
+             "Write a Seq2VecEncoder of your own in a module of your own, see it listed by swapnlp describe, and "
+             "train a config that uses it with swapnlp train --include-package.",
+             reads=("write_module", "ENCODER_CONFIG", "WORK_DIR")),
+    Exercise("3.6", "Your own predictor: which words decided", "03.6", "your-own-predictor", 20,
+             "Write a Predictor of your own that also returns the words that weighed most in the prediction, "
+             "and use it from Python and from swapnlp predict --predictor.",
+             reads=("write_module", "ARCHIVE", "WORK_DIR")),
 ]
 
 

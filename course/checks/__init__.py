@@ -15,7 +15,8 @@ and an exception inside it (the NotImplementedError of an unfilled exercise, say
 that is what makes `pytest --nbval exercises/...` fail at the check cell, by a different output, until
 the work is right. Passes are recorded in the progress file.
 
-One module per exercise holds its check (reader.py for 1.1, forward.py for 1.2, ...); core.py what they share.
+One module per exercise holds its check (reader.py for 1.1, forward.py for 1.2, ...); core.py what they share;
+workspace_run.py runs the swapnlp command in the exercise's folder, as the learner does.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from course import progress, syllabus
 from course.checks.core import FAIL_MARK, PASS_MARK, CheckFailed, describe_error, failure_line, one_line, quiet
 from course.checks.demo_page import check_demo_page
 from course.checks.encoder_swap import TARGET_ACCURACY_2_1, check_swapped_encoder
-from course.checks.fixed_config import check_fixed_config
 from course.checks.forward import check_forward
 from course.checks.reader import check_text_to_instance
 from course.checks.search_space import check_search_space
 from course.checks.several_workers import check_distributed_overrides
 from course.checks.transformer_swap import TARGET_ACCURACY_3_1, check_pretrained_swap
-from course.checks.wizard_config import check_wizard_config
+from course.checks.own_encoder import check_own_encoder
+from course.checks.own_predictor import check_own_predictor
 
 __all__ = ["CHECKS", "CheckFailed", "FAIL_MARK", "PASS_MARK", "TARGET_ACCURACY_2_1", "TARGET_ACCURACY_3_1", "check",
            "run_check"]
@@ -45,9 +46,9 @@ CHECKS: Dict[str, Callable[[Mapping[str, Any]], str]] = {
     "3.1": check_pretrained_swap,
     "3.2": check_demo_page,
     "3.3": check_distributed_overrides,
-    "3.4": check_fixed_config,
-    "3.5": check_search_space,
-    "3.6": check_wizard_config,
+    "3.4": check_search_space,
+    "3.5": check_own_encoder,
+    "3.6": check_own_predictor,
 }
 
 

@@ -1,4 +1,5 @@
-"""Exercise 3.2: serve the model with your own page (swapnlp serve --static-dir)."""
+"""Exercise 3.2: serve the model with your own page (swapnlp serve --static-dir), judged by a prediction made
+through the page (page_prediction.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
 from course.checks.core import CheckFailed, call_learner, learner_object, describe_error
+from course.checks.page_prediction import chromium_path, predict_by_request, predict_in_browser
 
 
 class _PageParser(html.parser.HTMLParser):
@@ -117,15 +119,14 @@ def check_demo_page(namespace: Mapping[str, Any]) -> str:
             if field not in page.inputs and not (uses_builtin_script and "fields" in page.ids):
                 raise CheckFailed(f'the page has no text box for the model\'s field "{field}": add '
                                   f'<textarea name="{field}"></textarea>')
-        if not page.buttons:
-            raise CheckFailed("the page has no button to click: add <button>Predict</button>")
         scripts = page.scripts + [body for url, body in loaded if url.strip().endswith(".js")]
-        if not any("/predict" in script for script in scripts):
-            raise CheckFailed("no script on the page sends the text to POST /predict: include "
-                              "<script src=\"/_swapnlp/demo.js\"></script> or write your own fetch(\"/predict\", ...)")
-        status, body = _http(base + "predict", {field: "a great , moving film" for field in schema["fields"]})
-        if status != 200 or json.loads(body).get("label") not in schema["labels"]:
-            raise CheckFailed(f"POST /predict through your server answered {status}: {body[:200]}")
+        browser = chromium_path()
+        if browser is not None:  # a real visit: type, click, and the label shown on the page
+            label = predict_in_browser(base, schema["fields"], schema["labels"], browser)
+        else:  # the page's own request, sent by the check
+            label = predict_by_request(base, scripts, uses_builtin_script, schema["fields"], _http)
+        if label not in schema["labels"]:
+            raise CheckFailed(f"the prediction made through your page has no label of the model ({label!r})")
     finally:
         server.stop()
     return "your page is served from your own folder, loads nothing from the internet, and gets its predictions from your model."

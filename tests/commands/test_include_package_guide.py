@@ -62,7 +62,7 @@ MODEL = textwrap.dedent('''
     from swapnlp.models import Model
     from swapnlp.modules import Seq2VecEncoder, TextFieldEmbedder
     from swapnlp.nn import util
-    from swapnlp.training.metrics import CategoricalAccuracy
+    from swapnlp.metrics import CategoricalAccuracy
 
 
     @Model.register("guide_classifier")

@@ -113,20 +113,51 @@ return output
 }
 
 # ------------------------------------------------------------------------------------------------- 2.1
-ALTERNATIVE_2_1 = """
+def _encoder_2_1(encoder: str, extra: str = "") -> str:
+    return f"""
 return '''
 local baseline = import "baseline.jsonnet";
-baseline + {"model"+: {"encoder": {"type": "lstm", "input_size": 16, "hidden_size": 24}}}
+baseline + {{"model"+: {{"encoder": {encoder}}}{extra}}}
 '''
 """
 
-WRONG_2_1 = """
-return '''
-local baseline = import "baseline.jsonnet";
-baseline + {"model"+: {"encoder": {"type": "bag_of_embeddings", "embedding_dim": 16, "averaged": false}}}
-'''
-"""
-WRONG_2_1_MESSAGE = "still a bag_of_embeddings"
+
+# any encoder that reads word order: judged by the dev accuracy its run reaches
+ALTERNATIVES_2_1 = {
+    "lstm": _encoder_2_1('{"type": "lstm", "input_size": 16, "hidden_size": 24}'),
+    "bidirectional gru, more epochs": _encoder_2_1('{"type": "gru", "input_size": 16, "hidden_size": 16, '
+                                                   '"bidirectional": true}', ', "trainer"+: {"num_epochs": 12}'),
+    "the learner's own bigram encoder": '''
+import torch
+from swapnlp.modules import Seq2VecEncoder
+
+@Seq2VecEncoder.register("bigram_max_2_1", exist_ok=True)
+class BigramMax(Seq2VecEncoder):
+    """Each word next to the word before it, through a linear layer, max-pooled over the text."""
+    def __init__(self, embedding_dim: int) -> None:
+        super().__init__()
+        self.dim, self.pair = embedding_dim, torch.nn.Linear(2 * embedding_dim, 32)
+    def get_input_dim(self): return self.dim
+    def get_output_dim(self): return 32
+    def forward(self, tokens, mask=None):
+        before = torch.nn.functional.pad(tokens, (0, 0, 1, 0))[:, :-1]
+        pairs = torch.relu(self.pair(torch.cat([before, tokens], dim=-1)))
+        return pairs.masked_fill(~mask.unsqueeze(-1), 0).max(dim=1).values
+''' + _encoder_2_1('{"type": "bigram_max_2_1", "embedding_dim": 16}'),
+}
+ALTERNATIVE_2_1 = ALTERNATIVES_2_1["lstm"]
+
+WRONG_2_1_ALL: Dict[str, Tuple[str, str]] = {
+    "still a bag of embeddings": (_encoder_2_1('{"type": "bag_of_embeddings", "embedding_dim": 16, "averaged": false}'),
+                                  "still a bag_of_embeddings"),
+    "a bigger batch on the side": (_encoder_2_1('{"type": "lstm", "input_size": 16, "hidden_size": 24}',
+                                                ', "data_loader"+: {"batch_size": 64}'),
+                                   'keep "data_loader" as in the baseline'),
+    "an order-blind encoder of a different name": (_encoder_2_1('{"type": "cnn", "embedding_dim": 16, '
+                                                                '"num_filters": 16, "ngram_filter_sizes": [1]}'),
+                                                   "does it read word order?"),
+}
+WRONG_2_1, WRONG_2_1_MESSAGE = WRONG_2_1_ALL["still a bag of embeddings"]
 
 # ------------------------------------------------------------------------------------------------- 3.3
 ALTERNATIVE_3_3 = """
@@ -203,7 +234,46 @@ def _page_3_2(head: str = '<title>My mood meter</title><link rel="stylesheet" hr
 """
 
 
+# two more correct pages: a relative fetch("predict") with a form's submit event, and XMLHttpRequest
+ALTERNATIVES_3_2 = {
+    "own fetch to /predict": ALTERNATIVE_3_2,
+    "relative fetch on submit": '''
+(folder / "index.html").write_text("""<!doctype html><html><head><title>Review reader</title></head><body>
+<form id="f"><label>Review <input name="sentence"></label><input type="submit" value="Read it"></form>
+<output id="out"></output>
+<script>
+document.getElementById("f").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = JSON.stringify({sentence: event.target.sentence.value});
+  const answer = await (await fetch("predict", {method: "POST", body, headers: {"Content-Type": "application/json"}})).json();
+  document.getElementById("out").textContent = "the model says: " + answer.label;
+});
+</script></body></html>""")
+''',
+    "XMLHttpRequest in its own file": '''
+(folder / "app.js").write_text("""
+function ask() {
+  const request = new XMLHttpRequest();
+  request.open("POST", "/predict");
+  request.setRequestHeader("Content-Type", "application/json");
+  request.onload = () => { document.getElementById("verdict").textContent = JSON.parse(request.responseText).label; };
+  request.send(JSON.stringify({sentence: document.getElementById("sentence").value}));
+}
+""")
+(folder / "index.html").write_text("""<!doctype html><html><head><title>XHR demo</title><script src="app.js"></script>
+</head><body><textarea id="sentence"></textarea><button type="button" onclick="ask()">Go</button>
+<p id="verdict"></p></body></html>""")
+''',
+}
+
 WRONG_3_2: Dict[str, Tuple[str, str]] = {
+    "/predict only in a comment": ('''
+(folder / "index.html").write_text("""<!doctype html><html><head><title>Not wired</title></head><body>
+<textarea name="sentence"></textarea><button>Predict</button>
+<script>
+// TODO: fetch("/predict", ...) when the button is clicked
+</script></body></html>""")
+''', "prediction request"),
     "a stylesheet from a CDN": (_page_3_2(head='<title>My mood meter</title><link rel="stylesheet" '
                                                'href="https://cdn.jsdelivr.net/npm/water.css@2/out/water.css">'),
                                 "loads a stylesheet from the internet"),
@@ -211,7 +281,7 @@ WRONG_3_2: Dict[str, Tuple[str, str]] = {
     "no text box for the field": (_page_3_2(box='<textarea name="review"></textarea>'),
                                   'no text box for the model\'s field "sentence"'),
     "the default title": (_page_3_2(head="<title>Swappable NLP demo</title>"), "give your page its own <title>"),
-    "no script that predicts": (_page_3_2(script="style.css"), "no script on the page sends the text to POST /predict"),
+    "no script that predicts": (_page_3_2(script="style.css"), "prediction request"),
     "the page in the wrong folder": ('''
 (folder.parent / "index.html").write_text("<title>Lost page</title>")
 ''', "there is no index.html in PAGE_DIR"),
@@ -221,116 +291,44 @@ ALTERNATIVES["3.2"] = ALTERNATIVE_3_2
 NBVAL_WRONG["3.2"] = WRONG_3_2["a stylesheet from a CDN"]
 
 
-# ------------------------------------------------------------------------------------------------- 3.6
-# The body of configure(wizard): the learner's choices on the configuration wizard.
-ALTERNATIVE_3_6 = '''
-wizard.choose("model.encoder", "lstm")
-wizard.set("model.encoder.hidden_size", 24)
-wizard.set("model.encoder.bidirectional", True)
-wizard.set("model.embedder.token_embedders.tokens.embedding_dim", 24)
-wizard.set("trainer.optimizer", {"type": "adamw", "lr": 0.01})
-wizard.set("trainer.num_epochs", 10)
-'''
-
-WRONG_3_6: Dict[str, Tuple[str, str]] = {
-    "still a bag of embeddings": ('''
-wizard.set("model.encoder.averaged", False)
-wizard.set("trainer.num_epochs", 12)
-''', 'cannot see that "not" comes before "good"'),
-    "sizes that do not match": ('''
-wizard.choose("model.encoder", "cnn")
-wizard.set("model.encoder.embedding_dim", 16)
-''', "the wizard shows a problem at model: model.embedder gives 64-dim vectors but model.encoder expects 16-dim"),
-    "too many epochs": ('''
-wizard.choose("model.encoder", "gru")
-wizard.set("trainer.num_epochs", 50)
-''', "keep it at most 15"),
-}
-
-ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
-NBVAL_WRONG["3.6"] = WRONG_3_6["still a bag of embeddings"]
-
-
 # ------------------------------------------------------------------------------------------------- 3.4
-# The body of fixed_config(): the repaired config as Jsonnet text.
-ALTERNATIVE_3_4 = '''
-return """
-{
-  "dataset_reader": {"type": "classification-tsv"},
-  "train_data_path": "train.tsv",
-  "validation_data_path": "dev.tsv",
-  "model": {
-    "type": "simple_classifier",
-    "embedder": {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 32}}},
-    "encoder": {"type": "bag_of_embeddings", "embedding_dim": 32, "averaged": true},
-  },
-  "data_loader": {"batch_size": 16, "shuffle": true, "seed": 0},
-  "trainer": {
-    "optimizer": {"type": "adam", "lr": 0.01},
-    "num_epochs": 5,
-    "validation_metric": "+accuracy",
-    "enable_progress_bar": false,
-  },
+# The body of search_space(): a dict in the --search JSON format, over lr, dropout and num_filters.
+def _space_3_4(lr: str = '{"type": "loguniform", "low": 0.001, "high": 0.1}',
+               dropout: str = '{"type": "uniform", "low": 0.0, "high": 0.5}',
+               filters: str = '{"type": "int", "low": 4, "high": 32}', extra: str = "") -> str:
+    return f'return {{"lr": {lr}, "dropout": {dropout}, "num_filters": {filters}{extra}}}'
+
+
+ALTERNATIVES_3_4 = {
+    "a log-spaced grid of learning rates": _space_3_4(
+        lr='{"type": "choice", "choices": [0.001, 0.003, 0.01, 0.03, 0.1]}',
+        dropout='{"type": "choice", "choices": [0.0, 0.2, 0.4]}', filters='{"type": "choice", "choices": [8, 16, 32]}'),
+    "built step by step, an int range with a step": '''
+space = {}
+space["num_filters"] = {"type": "int", "low": 8, "high": 64, "step": 8}
+space["dropout"] = {"type": "uniform", "low": 0.1, "high": 0.6}
+space["lr"] = {"type": "loguniform", "low": 0.0003, "high": 0.3}
+return space
+''',
+    "an int range on a log scale": _space_3_4(filters='{"type": "int", "low": 4, "high": 64, "log": true}'),
 }
-"""
-'''
+ALTERNATIVE_3_4 = ALTERNATIVES_3_4["a log-spaced grid of learning rates"]
 
 WRONG_3_4: Dict[str, Tuple[str, str]] = {
-    "only the sizes fixed": ('''
-return """
-local broken = import "broken.jsonnet";
-broken + {"model"+: {"encoder"+: {"embedding_dim": 16}}}
-"""
-''', 'the dry run still fails: trainer.validation_metric "acuracy" is not reported by the model'),
-    "the loss instead of the accuracy": ('''
-return """
-local broken = import "broken.jsonnet";
-broken + {"model"+: {"encoder"+: {"embedding_dim": 16}}, "trainer"+: {"validation_metric": "-loss"}}
-"""
-''', 'trainer.validation_metric should be "+accuracy"'),
-    "another encoder": ('''
-return """
-local broken = import "broken.jsonnet";
-broken + {"model"+: {"encoder": {"type": "cnn", "embedding_dim": 16, "num_filters": 8}},
-          "trainer"+: {"validation_metric": "+accuracy"}}
-"""
-''', "keep the bag_of_embeddings encoder"),
+    "a uniform learning rate": (_space_3_4(lr='{"type": "uniform", "low": 0.001, "high": 0.1}'),
+                                'make it a "loguniform"'),
+    "a variable the config never reads": (_space_3_4(extra=', "embedding_dim": {"type": "choice", "choices": [8, 16]}'),
+                                          'the config never reads "embedding_dim"'),
+    "dropout forgotten": ('return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1}, '
+                          '"num_filters": {"type": "int", "low": 4, "high": 32}}',
+                          'the search space must declare "dropout"'),
+    "a fractional number of filters": (_space_3_4(filters='{"type": "uniform", "low": 4, "high": 32}'),
+                                       '"num_filters" is a whole number'),
+    "a misspelt type": (_space_3_4(lr='{"type": "log-uniform", "low": 0.001, "high": 0.1}'),
+                        'unknown type "log-uniform". Did you mean "loguniform"'),
 }
-
 ALTERNATIVES["3.4"] = ALTERNATIVE_3_4
-NBVAL_WRONG["3.4"] = WRONG_3_4["only the sizes fixed"]
-
-
-# ------------------------------------------------------------------------------------------------- 3.5
-# The body of search_space(): a dict in the --search JSON format.
-ALTERNATIVE_3_5 = '''
-space = {}
-space["embedding_dim"] = {"type": "int", "low": 8, "high": 64, "step": 8}
-space["lr"] = {"type": "loguniform", "low": 0.002, "high": 0.05}
-return space
-'''
-
-WRONG_3_5: Dict[str, Tuple[str, str]] = {
-    "a uniform learning rate": ('''
-return {"lr": {"type": "uniform", "low": 0.001, "high": 0.1},
-        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]}}
-''', 'make "lr" a "loguniform"'),
-    "a variable the config never reads": ('''
-return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1},
-        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]},
-        "dropout": {"type": "uniform", "low": 0.0, "high": 0.5}}
-''', 'the config never reads "dropout"'),
-    "embedding_dim forgotten": ('''
-return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1}}
-''', 'the search space must declare "embedding_dim"'),
-    "a misspelt type": ('''
-return {"lr": {"type": "log-uniform", "low": 0.001, "high": 0.1},
-        "embedding_dim": {"type": "choice", "choices": [8, 16, 32]}}
-''', 'unknown type "log-uniform". Did you mean "loguniform"'),
-}
-
-ALTERNATIVES["3.5"] = ALTERNATIVE_3_5
-NBVAL_WRONG["3.5"] = WRONG_3_5["a uniform learning rate"]
+NBVAL_WRONG["3.4"] = WRONG_3_4["a uniform learning rate"]
 
 
 # ------------------------------------------------------------------------------------------------- 3.1
@@ -369,13 +367,136 @@ def _swap_3_1(indexer: str = '{"type": "pretrained_transformer", "model_name": "
 
 WRONG_3_1: Dict[str, Tuple[str, str]] = {
     "the baseline's learning rate": (_swap_3_1(optimizer='{"type": "adam", "lr": 0.01}'),
-                                     "fine-tuning a pretrained model needs a small learning rate"),
+                                     "a learning rate of 0.01 is large for fine-tuning"),
     "the indexer left as single_id": (_swap_3_1(indexer='{"type": "single_id"}'),
                                       "must be a pretrained_transformer indexer"),
-    "a bigger batch on the side": (_swap_3_1(extra='"data_loader"+: {"batch_size": 32},'),
-                                   "you also changed data_loader.batch_size"),
+    "fewer training examples": (_swap_3_1(extra='"dataset_reader"+: {"max_instances": 40},'),
+                                "you also changed dataset_reader.max_instances"),
     "the indexer names another model": (_swap_3_1(indexer='{"type": "pretrained_transformer", "model_name": "mpnet"}'),
                                         "dataset_reader.token_indexers.tokens.model_name"),
 }
 ALTERNATIVES["3.1"] = ALTERNATIVE_3_1
 NBVAL_WRONG["3.1"] = WRONG_3_1["the baseline's learning rate"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.5
+# The body of write_module(folder): writes my_encoders.py, returns the encoder's config.
+def _module_3_5(name: str, init: str, output_dim: str, forward: str, config: str) -> str:
+    source = f"""
+import torch
+from swapnlp.modules import Seq2VecEncoder
+
+
+@Seq2VecEncoder.register("{name}")
+class LearnerEncoder(Seq2VecEncoder):
+    def __init__(self, embedding_dim: int{init}) -> None:
+        super().__init__()
+        self.embedding_dim = embedding_dim
+{{body}}
+    def get_input_dim(self):
+        return self.embedding_dim
+
+    def get_output_dim(self):
+        return {output_dim}
+
+    def forward(self, tokens, mask=None):
+{forward}
+"""
+    return f"(folder / \"my_encoders.py\").write_text({source!r})\nreturn {config}"
+
+
+def _encoder_3_5(name="learner_pool", init="", body="", output_dim="self.embedding_dim", forward="",
+                 config='{"type": "learner_pool", "embedding_dim": 16}') -> str:
+    return _module_3_5(name, init, output_dim, forward, config).replace("{body}", body)
+
+
+_MAX = """        keep = mask.unsqueeze(-1)
+        return tokens.masked_fill(~keep, -1e4).max(dim=1).values"""
+ALTERNATIVES_3_5 = {
+    "max pooling": _encoder_3_5(forward=_MAX),
+    "an attention-weighted mean": _encoder_3_5(
+        name="attention_pool", body="        self.score = torch.nn.Linear(embedding_dim, 1)\n",
+        forward="""        scores = self.score(tokens).squeeze(-1).masked_fill(~mask, -1e4)
+        weights = torch.softmax(scores, dim=-1).unsqueeze(-1)
+        return (weights * tokens).sum(dim=1)""", config='{"type": "attention_pool", "embedding_dim": 16}'),
+    "first and last real token, with a width parameter": _encoder_3_5(
+        name="ends_projected", init=", width: int = 24",
+        body="        self.project = torch.nn.Linear(2 * embedding_dim, width)\n        self.width = width\n",
+        output_dim="self.width",
+        forward="""        last = mask.long().sum(dim=1) - 1
+        ends = torch.cat([tokens[:, 0], tokens[torch.arange(tokens.shape[0]), last]], dim=-1)
+        return torch.tanh(self.project(ends))""",
+        config='{"type": "ends_projected", "embedding_dim": 16, "width": 12}'),
+}
+ALTERNATIVE_3_5 = ALTERNATIVES_3_5["max pooling"]
+WRONG_3_5: Dict[str, Tuple[str, str]] = {
+    "padding left in the mean": (_encoder_3_5(forward="        return tokens.mean(dim=1)"),
+                                 "changes with the padding after it"),
+    "a wrong output size": (_encoder_3_5(output_dim="2 * self.embedding_dim", forward=_MAX),
+                            "get_output_dim() says 32"),
+    "a built-in name": (_encoder_3_5(name="cnn", forward=_MAX, config='{"type": "cnn", "embedding_dim": 16}'),
+                        '"cnn" is a built-in encoder'),
+    "not registered under the config's name": (_encoder_3_5(forward=_MAX,
+                                                            config='{"type": "learner_poll", "embedding_dim": 16}'),
+                                               'does not list "learner_poll"'),
+}
+ALTERNATIVES["3.5"] = ALTERNATIVE_3_5
+NBVAL_WRONG["3.5"] = WRONG_3_5["padding left in the mean"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.6
+# The body of write_module(folder): writes my_predictors.py, returns the predictor's name.
+_PREDICTOR_3_6 = """
+from swapnlp.predictors import Predictor
+
+
+@Predictor.register("NAME")
+class LearnerPredictor(Predictor):
+    input_fields = ["sentence"]
+
+    def _json_to_instance(self, json_dict):
+        return self._dataset_reader.text_to_instance(json_dict["sentence"])
+
+    def predict_batch_json(self, inputs):
+        answers = []
+        for item in inputs:
+            words = self.validate(item)["sentence"].split()
+            texts = [" ".join(words)] + [" ".join(words[:i] + words[i + 1:]) or "." for i in range(len(words))]
+            full, *rest = super().predict_batch_json([{"sentence": text} for text in texts])
+            index = self.model.vocab.get_token_index(full["label"], "labels")
+            WEIGHTS
+            ranked = sorted(zip(words, weights), key=lambda pair: pair[1], reverse=REVERSE)
+            full["top_words"] = FORMAT
+            answers.append(full)
+        return answers
+"""
+
+
+def _predictor_3_6(name="word_weights", weights="weights = [full['probs'][index] - r['probs'][index] for r in rest]",
+                   reverse="True", fmt="[[w, x] for w, x in ranked[:3]]") -> str:
+    source = (_PREDICTOR_3_6.replace("NAME", name).replace("WEIGHTS", weights).replace("REVERSE", reverse)
+              .replace("FORMAT", fmt))
+    return f"(folder / \"my_predictors.py\").write_text({source!r})\nreturn \"{name}\""
+
+
+ALTERNATIVES_3_6 = {
+    "occlusion, all words": _predictor_3_6(fmt="[[w, x] for w, x in ranked]"),
+    "word and weight objects, the logit drop": _predictor_3_6(
+        name="logit_drop", weights="weights = [full['logits'][index] - r['logits'][index] for r in rest]",
+        fmt='[{"word": w, "weight": x} for w, x in ranked[:2]]'),
+    "the other label's gain, two words": _predictor_3_6(
+        name="other_gain", weights="weights = [r['probs'][1 - index] - full['probs'][1 - index] for r in rest]",
+        fmt="[[w, round(x, 3)] for w, x in ranked[:2]]"),
+}
+ALTERNATIVE_3_6 = ALTERNATIVES_3_6["occlusion, all words"]
+WRONG_3_6: Dict[str, Tuple[str, str]] = {
+    "lightest first": (_predictor_3_6(reverse="False", fmt="[[w, -x] for w, x in ranked[:3]]"),
+                       "comes first in top_words for only"),
+    "weights not sorted": (_predictor_3_6(reverse="False"), "must be heaviest first"),
+    "no top_words at all": (_predictor_3_6(fmt="None"),
+                            'top_words'),
+    "the name the module does not register": (_predictor_3_6().replace('return \"word_weights\"', 'return \"top_words\"'),
+                                              "failed"),
+}
+ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
+NBVAL_WRONG["3.6"] = WRONG_3_6["lightest first"]

@@ -1,4 +1,7 @@
-"""Exercise 3.2 (your own demo page), checked in-process: every wrong page fails with its own reason."""
+"""Exercise 3.2 (your own demo page), checked in-process: every wrong page fails with its own reason.
+
+Pages are judged by a prediction made through them: in headless chromium where it is installed, else by the
+page's own request sent by the check; both paths are tested (the browser one is skipped without chromium)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from typing import Any, Dict
 import pytest
 
 from course import checks
-from course_variants import ALTERNATIVES, WRONG_3_2
+from course.checks import page_prediction
+from course_variants import ALTERNATIVES_3_2, WRONG_3_2
 from test_course_checks import cleanup, exercise_notebook, run_cells, solution_code
 
 
@@ -44,16 +48,27 @@ def check_with(notebook_3_2, tmp_path, code):
     return checks.run_check("3.2", dict(notebook_3_2, PAGE_DIR=page_dir, write_page=write_page))
 
 
-@pytest.mark.parametrize("answer", ["reference", "alternative"])
-def test_correct_pages_pass(notebook_3_2, tmp_path, answer):
-    code = solution_code("3.2") if answer == "reference" else ALTERNATIVES["3.2"]
+@pytest.fixture(params=["browser", "request"])
+def judge(request, monkeypatch):
+    """How the page is judged: a headless chromium visit, or the page's own request sent by the check."""
+    if request.param == "browser":
+        if page_prediction.chromium_path() is None:
+            pytest.skip("no chromium (or playwright) here: the browser judge is not available")
+    else:
+        monkeypatch.setattr("course.checks.demo_page.chromium_path", lambda: None)
+    return request.param
+
+
+@pytest.mark.parametrize("answer", ["reference", *sorted(ALTERNATIVES_3_2)])
+def test_correct_pages_pass(notebook_3_2, tmp_path, answer, judge):
+    code = solution_code("3.2") if answer == "reference" else ALTERNATIVES_3_2[answer]
     passed, line = check_with(notebook_3_2, tmp_path, code)
     assert passed, line
     assert line.startswith("✅ Exercise 3.2 passed: your page is served from your own folder")
 
 
 @pytest.mark.parametrize("name", sorted(WRONG_3_2))
-def test_wrong_pages_fail_and_say_why(notebook_3_2, tmp_path, name):
+def test_wrong_pages_fail_and_say_why(notebook_3_2, tmp_path, name, judge):
     code, message = WRONG_3_2[name]
     passed, line = check_with(notebook_3_2, tmp_path, code)
     assert not passed and message in line, line
