@@ -1,5 +1,5 @@
 """`python -m course COMMAND`: workspace | status [--json] | check [IDS] | reset ID... | hint ID [N|all] |
-build-exercises [--check] | run-solutions [IDS]."""
+build-exercises [--check] | build-index [--check] | run-solutions [IDS]."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     build.add_argument("ids", nargs="*", help="exercise ids (default: all)")
     build.add_argument("--check", action="store_true",
                        help="change nothing; fail when exercises/ differs from a fresh build")
+    index = commands.add_parser("build-index", help="generate index.ipynb from the syllabus")
+    index.add_argument("--check", action="store_true", help="change nothing; fail when index.ipynb is out of date")
     run = commands.add_parser("run-solutions",
                               help="re-execute solutions/ to refresh their outputs, then rebuild (make solutions)")
     run.add_argument("ids", nargs="*", help="exercise ids (default: all)")
@@ -77,6 +79,18 @@ def main(argv: Optional[List[str]] = None) -> int:
             print("exercises/ is up to date with solutions/")
             return 0
         print("\n".join(f"wrote {path}" for path in changed) or "exercises/ already up to date")
+        return 0
+    if args.command == "build-index":
+        from course.index import INDEX, write_index
+
+        differs = write_index(check_only=args.check)
+        if args.check:
+            if differs:
+                print(f"out of date (run `python -m course build-index`): {INDEX}", file=sys.stderr)
+                return 1
+            print(f"{INDEX} is up to date with the syllabus")
+            return 0
+        print(f"wrote {INDEX}" if differs else f"{INDEX} already up to date")
         return 0
     if args.command == "run-solutions":
         from course import builder
