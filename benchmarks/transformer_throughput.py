@@ -132,7 +132,7 @@ def huggingface(reviews, max_length: int, bf16: bool, group_by_length: bool,
                               TrainingArguments)
     from transformers.utils import logging
 
-    from swapnlp.pretrained import resolve_model_path
+    from swapnlp.pretrained.catalog import resolve_model_path
 
     logging.set_verbosity_error()
     path = resolve_model_path(MODEL)
@@ -159,7 +159,7 @@ def huggingface(reviews, max_length: int, bf16: bool, group_by_length: bool,
 
 def training_flops_per_token(max_length: int) -> float:
     """6 x (parameters in matrix products) + attention scores and mixing (3 x 4 x layers x length x hidden)."""
-    from swapnlp.common.cached_transformers import get_config
+    from swapnlp.pretrained.loading import get_config
 
     config = get_config(MODEL)
     hidden, layers, inner = config.hidden_size, config.num_hidden_layers, config.intermediate_size

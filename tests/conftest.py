@@ -125,7 +125,7 @@ class TrainedRun:
 def trained_run(tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
     """One tiny model trained once per test process (2 epochs). Treat its folder as read-only."""
     from swapnlp.common.params import Params
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     root = tmp_path_factory.mktemp("trained_run")
     dataset = write_tiny_dataset(root / "tiny")
@@ -140,7 +140,7 @@ def trained_run(tmp_path_factory: pytest.TempPathFactory) -> TrainedRun:
 @pytest.fixture(scope="session")
 def tiny_transformers(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Path]:
     """Folders of tiny random bert / roberta / distilbert models with their tokenizers (no download)."""
-    from swapnlp.common.tiny_transformers import ARCHITECTURES, write_tiny_transformer
+    from swapnlp.pretrained.tiny import ARCHITECTURES, write_tiny_transformer
 
     root = tmp_path_factory.mktemp("tiny-transformers")
     return {name: write_tiny_transformer(name, root / f"tiny-{name}") for name in ARCHITECTURES}

@@ -174,7 +174,7 @@ def test_safe_extract_extracts_a_normal_archive(tmp_path):
 
 
 def test_evaluating_an_archived_model(trained_run):
-    from swapnlp.evaluation import evaluate
+    from swapnlp.training.evaluation import evaluate
 
     archive = load_archive(trained_run.archive)
     loader = SimpleDataLoader(archive.validation_dataset_reader.read(trained_run.dataset.test), batch_size=5)

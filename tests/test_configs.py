@@ -106,7 +106,7 @@ def guide_config(model_folder: str, data_dir: Path, monkeypatch) -> Params:
 def test_a_guide_style_bert_config_trains_with_only_its_model_name_and_paths_changed(tiny_dataset, tiny_bert,
                                                                                      tmp_path, monkeypatch, capsys):
     from swapnlp.archive import load_archive
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     params = guide_config(tiny_bert, tiny_dataset.folder, monkeypatch)
     params["trainer"]["enable_progress_bar"] = False
@@ -123,7 +123,7 @@ def test_changing_only_model_name_switches_the_architecture(architecture, tiny_t
     """The same config, only the model name differs: each architecture trains, archives and predicts."""
     from swapnlp.archive import load_archive
     from swapnlp.predictors import Predictor
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     folder = str(tiny_transformers[architecture])
     params = guide_config(folder, tiny_dataset.folder, monkeypatch)

@@ -108,7 +108,7 @@ def _read_json(archive_file: Path, folder: Path, name: str, required: bool = Tru
 def _read_parts(archive_file: Path, folder: Path) -> Tuple[Dict[str, Any], Dict[str, Any], Any, Dict[str, Any]]:
     """(config, meta, vocabulary, weights) from the unpacked archive, each problem one line naming the member."""
     from swapnlp.data import Vocabulary
-    from swapnlp.training.checkpointer import load_weights
+    from swapnlp.nn.weights import load_weights
 
     config = _read_json(archive_file, folder, "config.json")
     meta = _read_json(archive_file, folder, "meta.json", required=False)
@@ -157,7 +157,7 @@ def load_archive(archive_file: Union[str, Path], cuda_device: int = -1,
     `max_bytes` caps what the archive may unpack to (default: $SWAPNLP_ARCHIVE_MAX_BYTES or 2 GiB)."""
     from swapnlp.data import DatasetReader
     from swapnlp.models import Model
-    from swapnlp.training.devices import resolve_device
+    from swapnlp.nn.devices import resolve_device
 
     archive_file = Path(archive_file)
     if not archive_file.exists():

@@ -143,7 +143,7 @@ def test_the_prompts(monkeypatch, tmp_path, tiny_dataset, capsys):
     config = Params.from_file(target).as_dict()
     assert config["model"]["encoder"] == {"type": "lstm", "input_size": 64, "hidden_size": 12}
     assert config["train_data_path"] == str(tiny_dataset.train) and "test_data_path" not in config
-    assert any("[10/13] model.encoder: a Seq2VecEncoder" in line for line in out.splitlines())
+    assert any("[12/15] model.encoder: a Seq2VecEncoder" in line for line in out.splitlines())
 
 
 def test_end_of_input_is_a_clear_error(monkeypatch, tmp_path, capsys):

@@ -175,7 +175,7 @@ def capped_run(tmp_path_factory):
     sys.modules[spec.name] = root_conftest  # (its dataclasses look their module up there)
     spec.loader.exec_module(root_conftest)
     make_tiny_config, write_tiny_dataset = root_conftest.make_tiny_config, root_conftest.write_tiny_dataset
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     root = tmp_path_factory.mktemp("capped_run")
     dataset = write_tiny_dataset(root / "tiny")

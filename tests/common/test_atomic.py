@@ -61,7 +61,7 @@ def test_only_our_own_temporaries_are_removed(tmp_path):
 def test_every_file_of_a_training_run_follows_the_umask(tiny_config, tmp_path):
     """Checkpoints, best weights, vocabulary, metrics, config and the archive: all 0666 less the umask."""
     from swapnlp.common.params import Params
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     config = copy.deepcopy(tiny_config)
     config["trainer"]["num_epochs"] = 1

@@ -314,7 +314,7 @@ def test_deeper_paths_inside_dicts(tiny_config, vocab):
 
 
 def test_unknown_top_level_key(tiny_config, tmp_path):
-    from swapnlp.training.pipeline import train_model
+    from swapnlp.run.train import train_model
 
     config = copy.deepcopy(tiny_config)
     config["trainr"] = config.pop("trainer")

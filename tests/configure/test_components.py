@@ -6,8 +6,8 @@ import pytest
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.from_params import constructor_parameters
-from swapnlp.configure.components import (SUPPLIED_AT_RUN_TIME, bases, component_info, config_keys_of, find_base,
-                                          first_line, load_components, parameter_doc)
+from swapnlp.configure.components import (bases, component_info, config_keys_of, find_base, first_line,
+                                          load_components, parameter_doc, top_level_info)
 from swapnlp.data import DatasetReader, TokenIndexer, Tokenizer
 from swapnlp.models import Model
 from swapnlp.modules import Seq2VecEncoder, TextFieldEmbedder, TokenEmbedder
@@ -40,19 +40,31 @@ def test_config_keys_come_from_the_constructors():
     assert "vocab" not in every_key and "vocabulary" in every_key  # vocab is supplied, not configured
 
 
-def test_every_component_schema_is_its_constructor_minus_what_the_pipeline_supplies():
+def test_every_component_schema_is_its_constructor_minus_what_code_supplies():
     seen = 0
     for base in bases():
-        supplied = set(SUPPLIED_AT_RUN_TIME["*"]) | set(SUPPLIED_AT_RUN_TIME.get(base.__name__, ()))
         for name in base.list_available():
             info = component_info(base, name)
             cls, constructor = base.resolve(name)
-            expected = [p.name for p in constructor_parameters(cls, constructor)]
-            assert [p.name for p in info.parameters] + info.supplied == [n for n in expected
-                                                                         if n not in info.supplied] + info.supplied
-            assert set(info.supplied) <= supplied | {"epoch_callbacks"}  # callables are Python-only
+            parameters = constructor_parameters(cls, constructor)
+            assert [p.name for p in info.parameters] == [p.name for p in parameters if p.name not in info.supplied]
+            assert set(info.supplied) == {p.name for p in parameters if p.supplied} | (
+                {"epoch_callbacks"} & {p.name for p in parameters})  # callables are Python-only too
             seen += 1
     assert seen >= 15
+
+
+def test_supplied_parameters_are_read_from_the_signature():
+    assert component_info(Trainer, "gradient_descent").supplied[:4] == [
+        "model", "data_loader", "validation_data_loader", "serialization_dir"]
+    assert component_info(Optimizer, "adam").supplied == ["model_parameters"]
+    assert component_info(Model, "simple_classifier").supplied == ["vocab"]
+
+
+def test_the_top_level_is_the_training_configs_signature():
+    names = [p.name for p in top_level_info().parameters]
+    assert names[:4] == ["train_data_path", "validation_data_path", "test_data_path", "dataset_reader"]
+    assert {"model", "trainer", "data_loader", "vocabulary", "random_seed", "distributed"} <= set(names)
 
 
 def test_cnn_schema():

@@ -9,7 +9,7 @@ import pytest
 
 from swapnlp.common.params import Params
 from swapnlp.configure.widgets import ConfigWizard
-from swapnlp.training.pipeline import train_model_from_file
+from swapnlp.run.train import train_model_from_file
 
 
 def find(widget, css_class):

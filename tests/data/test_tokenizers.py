@@ -25,11 +25,6 @@ def test_empty_text_gives_no_tokens():
     assert WhitespaceTokenizer().tokenize("  \n ") == []
 
 
-def test_batch_tokenize():
-    assert [[t.text for t in tokens] for tokens in WhitespaceTokenizer().batch_tokenize(["a b", "c"])] == \
-        [["a", "b"], ["c"]]
-
-
 def test_built_by_name_and_by_default():
     assert isinstance(Tokenizer.from_params({"type": "whitespace"}), WhitespaceTokenizer)
     assert isinstance(Tokenizer.from_params({}), WhitespaceTokenizer)

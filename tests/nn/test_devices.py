@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from swapnlp.common.errors import ConfigurationError
-from swapnlp.training.devices import resolve_device
+from swapnlp.nn.devices import resolve_device
 
 
 def no_gpu(monkeypatch, mps: bool = False) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from swapnlp import pretrained
 from swapnlp.common.errors import ConfigurationError
-from swapnlp.pretrained import packaged_models, resolve_model_path
+from swapnlp.pretrained.catalog import packaged_models, resolve_model_path
 
 
 def test_a_folder_with_a_config_is_used_as_it_is(tiny_bert):

@@ -10,7 +10,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from swapnlp.common.cached_transformers import load_model
+from swapnlp.pretrained.loading import load_model
 
 
 @pytest.fixture

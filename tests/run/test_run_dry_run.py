@@ -9,7 +9,7 @@ import torch
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.params import Params
-from swapnlp.training.dry_run import dry_run, format_report, tensor_shapes
+from swapnlp.run.dry_run import dry_run, format_report, tensor_shapes
 
 
 def run(config, **options):
@@ -45,18 +45,18 @@ def test_the_number_of_batches_is_configurable(tiny_config):
 
 def test_a_dry_run_builds_the_same_model_as_training(tiny_config, tmp_path, monkeypatch):
     """Same seed, same building steps: the dry run's model starts from the weights training starts from."""
-    from swapnlp.models import Model
-    from swapnlp.training import pipeline
+    from swapnlp.run import train as pipeline
+    from swapnlp.run.config import TrainingConfig
 
     captured = {}
-    original = Model.from_params.__func__
+    original = TrainingConfig.build_model
 
-    def spy(cls, params, **extras):
-        model = original(cls, params, **extras)
+    def spy(self, vocab, data):
+        model = original(self, vocab, data)
         captured.setdefault("weights", []).append({k: v.clone() for k, v in model.state_dict().items()})
         return model
 
-    monkeypatch.setattr(Model, "from_params", classmethod(spy))
+    monkeypatch.setattr(TrainingConfig, "build_model", spy)
     run(tiny_config, num_batches=1)
     config = copy.deepcopy(tiny_config)
     config["trainer"]["num_epochs"] = 1

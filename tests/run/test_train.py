@@ -9,7 +9,8 @@ import pytest
 
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.params import Params
-from swapnlp.training.pipeline import normalize_legacy_keys, train_model, train_model_from_file
+from swapnlp.run.config import normalize_legacy_keys
+from swapnlp.run.train import train_model, train_model_from_file
 
 
 def short(config, epochs=1):

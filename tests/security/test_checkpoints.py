@@ -12,7 +12,7 @@ from crafted import RunsCommand, single_error_line
 from swapnlp.commands.main import main
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.params import Params
-from swapnlp.training.pipeline import train_model
+from swapnlp.run.train import train_model
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 from typing import Any, Dict
@@ -18,8 +19,8 @@ from swapnlp.common.params import Params
 from swapnlp.data import Vocabulary
 from swapnlp.models import Model, SimpleClassifier
 from swapnlp.training import distributed
-from swapnlp.training.checkpointer import snapshot
-from swapnlp.training.pipeline import build_data, seed_everything
+from swapnlp.nn.weights import snapshot
+from swapnlp.run.config import TrainingConfig, seed_everything
 from swapnlp.training.trainer import GradientDescentTrainer
 
 KILL_AT_BATCH = "SWAPNLP_TEST_KILL_AT_BATCH"
@@ -29,15 +30,15 @@ def train_shard(rank: int, config: Dict[str, Any], vocabulary_dir: str, epochs: 
                 cuda_device: int = -1) -> Dict[str, Any]:
     """Train this worker's shard of `config`'s data for `epochs` on `cuda_device` -> {"state", "history"}."""
     torch.set_num_threads(1)
-    params = Params(config)
-    data = build_data(params)
+    training_config = TrainingConfig.from_params(Params(copy.deepcopy(config)))
+    data = training_config.build_data()
     data.train_loader.shard(rank, distributed.world_size(), even=even)
     data.validation_loader.shard(rank, distributed.world_size(), even=False)
     vocab = Vocabulary.from_files(vocabulary_dir)
     data.train_loader.index_with(vocab)
     data.validation_loader.index_with(vocab)
     seed_everything(0)
-    model = Model.from_params(params.pop("model"), vocab=vocab)
+    model = training_config.model.construct(vocab=vocab)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
     trainer = GradientDescentTrainer(model, data.train_loader, data.validation_loader, optimizer=optimizer,
                                      num_epochs=epochs, validation_metric="+accuracy", enable_progress_bar=False,

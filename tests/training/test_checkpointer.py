@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from swapnlp.training import checkpointer as checkpointer_module
-from swapnlp.training.checkpointer import Checkpointer, load_weights
+from swapnlp.nn.weights import load_weights
+from swapnlp.training.checkpointer import Checkpointer
 
 
 def test_a_saved_state_does_not_change_when_training_goes_on(tmp_path):

@@ -19,7 +19,8 @@ from swapnlp.archive import load_archive
 from swapnlp.common.params import Params
 from swapnlp.predictors import Predictor
 from swapnlp.training import distributed
-from swapnlp.training.pipeline import build_data, build_vocabulary, train_model
+from swapnlp.run.config import TrainingConfig
+from swapnlp.run.train import train_model
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 
@@ -95,7 +96,8 @@ def test_two_ddp_workers_on_the_gpu_end_identical_and_equal_to_two_cpu_workers(t
     config = copy.deepcopy(tiny_config)
     config["data_loader"] = {"batch_size": 4, "shuffle": True, "seed": 3}
     params = Params(copy.deepcopy(config))
-    build_vocabulary(params, build_data(params)).save_to_files(tmp_path / "vocabulary")
+    training_config = TrainingConfig.from_params(params)
+    training_config.build_vocabulary(training_config.build_data()).save_to_files(tmp_path / "vocabulary")
     arguments = (config, str(tmp_path / "vocabulary"), 2, True)
     on_gpu = distributed.spawn_workers(distributed_workers.train_shard, arguments + (0,),
                                        _OneGpuTwoWorkers([0, 0], timeout_s=120))

@@ -21,11 +21,13 @@ import torch
 
 from swapnlp.common.errors import ConfigurationError, WorkerError
 from swapnlp.common.params import Params
+from swapnlp.common.ports import free_port
 from swapnlp.data import DataLoader, Vocabulary, batch_instances
 from swapnlp.models import Model
 from swapnlp.training import distributed
-from swapnlp.training.metrics import Average, CategoricalAccuracy
-from swapnlp.training.pipeline import build_data, build_vocabulary, seed_everything, train_model
+from swapnlp.metrics import Average, CategoricalAccuracy
+from swapnlp.run.config import TrainingConfig, seed_everything
+from swapnlp.run.train import train_model
 from swapnlp.training.trainer import GradientDescentTrainer
 
 HERE = Path(__file__).resolve().parent
@@ -61,7 +63,7 @@ class ZippedLoader(DataLoader):
 def _one_process_over_global_batches(config: Dict[str, Any], vocab: Vocabulary, epochs: int) -> GradientDescentTrainer:
     shards, validation = [], None
     for rank in range(2):
-        data = build_data(Params(copy.deepcopy(config)))
+        data = TrainingConfig.from_params(Params(copy.deepcopy(config))).build_data()
         data.train_loader.shard(rank, 2, even=True)
         data.train_loader.index_with(vocab)
         shards.append(data.train_loader)
@@ -78,8 +80,8 @@ def _one_process_over_global_batches(config: Dict[str, Any], vocab: Vocabulary, 
 
 
 def _vocabulary(config: Dict[str, Any], folder: Path) -> Vocabulary:
-    params = Params(copy.deepcopy(config))
-    vocab = build_vocabulary(params, build_data(params))
+    training_config = TrainingConfig.from_params(Params(copy.deepcopy(config)))
+    vocab = training_config.build_vocabulary(training_config.build_data())
     vocab.save_to_files(folder)
     return vocab
 
@@ -131,7 +133,7 @@ def test_even_sharding_gives_every_worker_the_same_number_of_batches(tiny_config
     config = _config(tiny_config)
     sizes, seen = [], []
     for rank in range(3):
-        data = build_data(Params(copy.deepcopy(config)))
+        data = TrainingConfig.from_params(Params(copy.deepcopy(config))).build_data()
         total = len(data.train_loader.instances)
         data.train_loader.shard(rank, 3, even=True)
         sizes.append(len(data.train_loader.instances))
@@ -139,7 +141,7 @@ def test_even_sharding_gives_every_worker_the_same_number_of_batches(tiny_config
     assert total == 48 and sizes == [16, 16, 16]
     validation_sizes = []
     for rank in range(5):  # 16 dev instances over 5 workers: each exactly once, nothing repeated
-        data = build_data(Params(copy.deepcopy(config)))
+        data = TrainingConfig.from_params(Params(copy.deepcopy(config))).build_data()
         texts = [" ".join(t.text for t in i.fields["text"].tokens) for i in data.validation_loader.instances]
         data.validation_loader.shard(rank, 5, even=False)
         validation_sizes.append(len(data.validation_loader.instances))
@@ -211,8 +213,8 @@ def test_the_same_config_runs_under_torchrun(tiny_config, tmp_path):
 # -- configuration errors: said before any worker starts ---------------------------------------------
 @pytest.mark.parametrize("config, expected", [
     ({"cuda_devices": []}, "one device per worker"),
-    ({"cuda_devices": 2}, "one device per worker"),
-    ({"cuda_devices": [-1, -1], "backend": "gloo"}, "unknown key(s) ['backend']"),
+    ({"cuda_devices": 2}, "distributed.cuda_devices: expected a list"),
+    ({"cuda_devices": [-1, -1], "backend": "gloo"}, 'unknown key "distributed.backend" for the top-level "distributed" config'),
 ])
 def test_bad_distributed_configs_say_what_to_write(config, expected):
     with pytest.raises(ConfigurationError, match=expected.replace("(", r"\(").replace(")", r"\)")
@@ -264,7 +266,7 @@ def test_torchrun_env_is_none_outside_torchrun(monkeypatch):
 
 
 def test_a_free_port_can_be_listened_on():
-    port = distributed.find_free_port()
+    port = free_port()
     with socket.socket() as server:
         server.bind(("127.0.0.1", port))  # raises if it were taken
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 
 from swapnlp.common.params import Params
-from swapnlp.training.pipeline import train_model
+from swapnlp.run.train import train_model
 
 ROOT = Path(__file__).resolve().parents[2]
 

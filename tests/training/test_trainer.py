@@ -13,9 +13,10 @@ from swapnlp.common.params import Params
 from swapnlp.data import ClassificationTsvReader, SimpleDataLoader, Vocabulary
 from swapnlp.models import Model
 from swapnlp.training import GradientDescentTrainer, Trainer
-from swapnlp.training.checkpointer import Checkpointer, load_weights
+from swapnlp.nn.weights import load_weights
+from swapnlp.training.checkpointer import Checkpointer
 from swapnlp.training.optimizers import AdamOptimizer, SgdOptimizer
-from swapnlp.training.pipeline import train_model
+from swapnlp.run.train import train_model
 
 
 def make_parts(tiny_dataset, tiny_config, batch_size=4):
@@ -55,7 +56,7 @@ def test_training_loss_decreases_and_accuracy_rises(tiny_dataset, tiny_config, t
 
 
 def test_untrained_model_is_worse_than_the_trained_one(tiny_dataset, tiny_config):
-    from swapnlp.evaluation import evaluate
+    from swapnlp.training.evaluation import evaluate
 
     trainer = make_trainer(tiny_dataset, tiny_config, num_epochs=3)
     before = evaluate(trainer.model, trainer.validation_data_loader, enable_progress_bar=False)

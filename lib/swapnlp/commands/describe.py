@@ -3,6 +3,7 @@
     swapnlp describe                 every kind of component (registry base) and its registered names
     swapnlp describe encoder         the Seq2VecEncoders: name, class, what each does
     swapnlp describe encoder:cnn     one component's parameters (config keys): types, defaults, its doc
+    swapnlp describe config          the top level of a training config (run/config.py's TrainingConfig)
 
 KIND is a base class name in any spelling (Seq2VecEncoder, seq2vec_encoder, seq2vec-encoders) or a config
 key that holds one (encoder, embedder, token_embedders, tokenizer, optimizer, trainer, ...). Components of
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import textwrap
-from typing import Any, Dict, List
+from typing import Any
 
 from swapnlp.commands.options import add_include_package
 
-WIDTH = 100
+TOP_LEVEL_NAMES = ("config", "top", "top-level")  # `swapnlp describe config`: the top level of a training config
 
 
 def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -26,7 +26,8 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         "describe", help="list registered components, or show one component's parameters",
         description="Without an argument: every kind of component and its registered names. With KIND "
                     "(e.g. encoder, Seq2VecEncoder): its components. With KIND:NAME (e.g. encoder:cnn): the "
-                    "component's config keys with their types, defaults and its documentation.")
+                    "component's config keys with their types, defaults and its documentation. `config`: the top "
+                    "level of a training config.")
     parser.add_argument("what", nargs="?", default="", metavar="KIND[:NAME]",
                         help="a kind (base class or config key: encoder, tokenizer, ...), optionally :NAME")
     parser.add_argument("--json", action="store_true", help="print the same information as JSON")
@@ -36,11 +37,16 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from swapnlp.configure.components import component_info, find_base, load_components
+    from swapnlp.configure.components import component_info, find_base, load_components, top_level_info
+    from swapnlp.configure.describe import (component_data, format_component, format_kind, format_overview,
+                                            kind_listing, overview)
 
     load_components()
     kind, _, name = args.what.partition(":")
-    if not kind.strip():
+    if kind.strip().lower() in TOP_LEVEL_NAMES and not name.strip():
+        info = top_level_info()
+        data, text = component_data(info), format_component(info)
+    elif not kind.strip():
         data: Any = overview()
         text = format_overview(data)
     elif not name.strip():
@@ -51,96 +57,3 @@ def run(args: argparse.Namespace) -> int:
         data, text = component_data(info), format_component(info)
     print(json.dumps(data, indent=2) if args.json else text)
     return 0
-
-
-# -- what is shown ----------------------------------------------------------------------------------
-def overview() -> List[Dict[str, Any]]:
-    from swapnlp.configure.components import bases, config_keys_of
-
-    return [{"kind": base.__name__, "config_keys": config_keys_of(base), "names": base.list_available(),
-             "default": base.default_implementation} for base in bases()]
-
-
-def kind_listing(base: type) -> Dict[str, Any]:
-    from swapnlp.configure.components import component_doc, config_keys_of, first_line, source_file
-
-    names = []
-    for name in base.list_available():
-        cls = base.by_name(name)
-        names.append({"name": name, "class": f"{cls.__module__}.{cls.__qualname__}", "source": source_file(cls),
-                      "summary": first_line(component_doc(cls))})
-    return {"kind": base.__name__, "summary": first_line(component_doc(base)), "source": source_file(base),
-            "config_keys": config_keys_of(base), "default": base.default_implementation, "components": names}
-
-
-def component_data(info: Any) -> Dict[str, Any]:
-    return {"kind": info.base.__name__, "name": info.name, "class": f"{info.cls.__module__}.{info.cls.__qualname__}",
-            "source": info.source, "doc": info.doc, "supplied_at_run_time": info.supplied,
-            "parameters": [{"name": p.name, "type": p.type_text, "required": p.required,
-                            "default": None if p.required else _jsonable(p.default), "doc": p.doc,
-                            "component": p.base.__name__ if p.base is not None else None}
-                           for p in info.parameters]}
-
-
-# -- as text ----------------------------------------------------------------------------------------
-def format_overview(rows: List[Dict[str, Any]]) -> str:
-    lines = ["Registered components, by kind (the base class a config's \"type\" is looked up in).",
-             "`swapnlp describe KIND` lists one kind; `swapnlp describe KIND:NAME` shows a component's parameters.",
-             ""]
-    width = max(len(row["kind"]) for row in rows) + 2
-    for row in rows:
-        names = ", ".join(f"{n} (default)" if n == row["default"] else n for n in row["names"])
-        keys = f"   [config keys: {', '.join(row['config_keys'])}]" if row["config_keys"] else ""
-        lines += textwrap.wrap(f"{row['kind']:<{width}}{names}{keys}", WIDTH, subsequent_indent=" " * (width + 2))
-    return "\n".join(lines)
-
-
-def format_kind(base: type) -> str:
-    data = kind_listing(base)
-    keys = f" (config keys: {', '.join(data['config_keys'])})" if data["config_keys"] else ""
-    lines = [f"{data['kind']}{keys}: {data['summary']}", f"defined in {data['source']}", ""]
-    width = max(len(c["name"]) for c in data["components"]) + 2
-    for component in data["components"]:
-        default = " (default)" if component["name"] == data["default"] else ""
-        lines += textwrap.wrap(f"{component['name']:<{width}}{component['class'].rsplit('.', 1)[-1]}{default}: "
-                               f"{component['summary']}", WIDTH, subsequent_indent=" " * (width + 2))
-    lines += ["", f"`swapnlp describe {data['kind']}:NAME` shows one component's parameters."]
-    return "\n".join(lines)
-
-
-def format_component(info: Any) -> str:
-    lines = [f"{info.base.__name__} \"{info.name}\": {info.cls.__module__}.{info.cls.__qualname__}",
-             f"defined in {info.source}", ""]
-    lines += [f"  {line}" for line in info.doc.splitlines()] + ["", "Parameters (config keys):"]
-    if not info.parameters:
-        lines.append("  (none: {\"type\": \"%s\"} is the whole config)" % info.name)
-    width = max([len(p.name) for p in info.parameters] + [4]) + 2
-    type_width = max([len(p.type_text) for p in info.parameters] + [4]) + 2
-    for parameter in info.parameters:
-        default = "required" if parameter.required else f"default {_shown(parameter.default)}"
-        lines.append(f"  {parameter.name:<{width}}{parameter.type_text:<{type_width}}{default}")
-        if parameter.base is not None:
-            lines.append(f"  {'':<{width}}a component: `swapnlp describe {parameter.base.__name__}` lists them")
-        if parameter.doc:
-            lines += textwrap.wrap(parameter.doc, WIDTH, initial_indent=" " * (width + 2),
-                                   subsequent_indent=" " * (width + 2))
-    if info.supplied:
-        lines += ["", f"Given in Python by the training pipeline, not in a config: {', '.join(info.supplied)}."]
-    example = ", ".join([f'"type": "{info.name}"'] + [f'"{p.name}": <{p.type_text}>' for p in info.parameters
-                                                       if p.required])
-    lines += ["", "In a config:", f"  {{{example}}}"]
-    return "\n".join(lines)
-
-
-def _jsonable(value: Any) -> Any:
-    try:
-        return json.loads(json.dumps(value))
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _shown(value: Any) -> str:
-    try:
-        return json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)

@@ -26,7 +26,7 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from swapnlp.common.atomic import atomic_write_text
-    from swapnlp.training.dry_run import dry_run_from_file, format_report
+    from swapnlp.run.dry_run import dry_run_from_file, format_report
 
     report = dry_run_from_file(args.config, args.overrides, num_batches=args.batches)
     print(format_report(report))

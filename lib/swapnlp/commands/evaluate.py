@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from swapnlp.archive import load_archive
     from swapnlp.common.atomic import atomic_write_text
     from swapnlp.data import SimpleDataLoader
-    from swapnlp.evaluation import evaluate
+    from swapnlp.training.evaluation import evaluate
 
     archive = load_archive(args.archive_file, cuda_device=args.cuda_device, overrides=args.overrides)
     reader = archive.validation_dataset_reader

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from swapnlp.serving import connections
     from swapnlp.serving.app import create_app_from_archive
     from swapnlp.serving.validation import Limits
-    from swapnlp.training.devices import resolve_device
+    from swapnlp.nn.devices import resolve_device
 
     resolve_device(args.cuda_device, where="--cuda-device")  # a missing GPU: one clear line, before loading
     options = connections.ServerOptions(args.limit_concurrency, args.timeout_keep_alive, args.request_timeout)

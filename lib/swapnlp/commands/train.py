@@ -24,7 +24,7 @@ def add_subparser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from swapnlp.training.pipeline import train_model_from_file
+    from swapnlp.run.train import train_model_from_file
 
     train_model_from_file(args.config, args.serialization_dir, args.overrides, args.force, args.recover)
     if os.environ.get("RANK", "0") == "0":  # under torchrun, rank 0 wrote the archive

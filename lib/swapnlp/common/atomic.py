@@ -61,8 +61,9 @@ def atomic_path(path: Union[str, Path]) -> Iterator[Path]:
 
 
 def atomic_write_text(path: Union[str, Path], text: str) -> None:
+    """Write `text` as UTF-8 with "\n" line ends (on every OS), atomically."""
     with atomic_path(path) as temporary:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(text.encode("utf-8"))
 
 
 def is_stale_temporary(path: Path) -> bool:

@@ -5,7 +5,9 @@
 looks up "cnn" in the Seq2VecEncoder registry, reads `CnnEncoder.__init__`'s parameters and their type
 hints, converts each config value to its hinted type (building nested objects the same way), and passes
 `extras` (objects made at run time, such as `vocab`) to any parameter of that name that the config does
-not set. Every error names the key path, the value and what would be accepted.
+not set. A parameter hinted `Supplied[...]` (`vocab: Supplied[Vocabulary]`) is one that code always passes:
+it is part of the signature but not of the config schema (the wizard and `describe` leave it out). Every
+error names the key path, the value and what would be accepted.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Annotated, Any, Callable, Dict, Generic, List, Mapping, Optional, Tuple, TypeVar, Union
 
 from swapnlp.common.checks import SettingError
 from swapnlp.common.errors import ConfigurationError, did_you_mean
@@ -28,6 +30,10 @@ UNION_TYPES = (Union, types.UnionType)  # Optional[int] and int | None
 SEQUENCE_TYPES = (list, tuple, set, collections.abc.Sequence, collections.abc.Iterable)
 MAPPING_TYPES = (dict, collections.abc.Mapping)
 _NO_DEFAULT = inspect.Parameter.empty
+_SUPPLIED = "supplied at run time, not by the config"
+Supplied = Annotated[T, _SUPPLIED]
+"""`model: Supplied[Model]`: a constructor parameter that code passes (as an extra), never a config key."""
+VOCAB = "vocab"  # as in AllenNLP, a parameter named `vocab` is always the run's Vocabulary: supplied, hinted or not
 
 
 class Lazy(Generic[T]):
@@ -49,6 +55,7 @@ class Parameter:
     name: str
     annotation: Any
     default: Any
+    supplied: bool = False  # hinted Supplied[...]: given by code at run time, not a config key
 
     @property
     def required(self) -> bool:
@@ -74,7 +81,10 @@ def constructor_parameters(cls: type, constructor: Optional[str] = None) -> List
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             takes_kwargs = True
         elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL and parameter.name not in ("self", "cls"):
-            parameters[parameter.name] = Parameter(parameter.name, hint, parameter.default)
+            supplied = parameter.name == VOCAB or typing.get_origin(hint) is Annotated and _SUPPLIED in hint.__metadata__
+            if typing.get_origin(hint) is Annotated:
+                hint = typing.get_args(hint)[0]
+            parameters[parameter.name] = Parameter(parameter.name, hint, parameter.default, supplied)
     if takes_kwargs and constructor is None:  # **kwargs passed up: the base classes' keys are accepted too
         for base in cls.__mro__[1:]:
             if base is object or "__init__" not in vars(base):
@@ -86,7 +96,7 @@ def constructor_parameters(cls: type, constructor: Optional[str] = None) -> List
 
 def _signature(function: Callable) -> List[Tuple[inspect.Parameter, Any]]:
     try:
-        hints = typing.get_type_hints(function)
+        hints = typing.get_type_hints(function, include_extras=True)
     except Exception:  # unresolvable forward references: fall back to raw annotations
         hints = {}
     result = []
@@ -193,6 +203,8 @@ def _construct_object(cls: type, params: Params, path: str, extras: Dict[str, An
         elif parameter.name in extras:
             kwargs[parameter.name] = extras[parameter.name]
         elif parameter.required:
+            if any(key not in schema for key in params):  # a misspelt key is the likelier mistake: say that
+                params.assert_empty(what, schema)
             raise ConfigurationError(
                 f'missing required key "{prefix}{parameter.name}" ({type_name(parameter.annotation)}) '
                 f"for {what}. Its parameters: {', '.join(p.describe() for p in parameters)}.")
@@ -225,6 +237,9 @@ def _as_params(value: Any, path: str) -> Any:
 
 
 def _describe_class(cls: type) -> str:
+    title = vars(cls).get("config_title")  # a class may name itself for errors ("the top level of the config")
+    if isinstance(title, str):
+        return title
     for base in cls.__mro__[1:]:
         if issubclass(base, Registrable) and base is not Registrable:
             name = base.registered_name(cls)

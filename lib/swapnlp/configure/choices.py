@@ -17,16 +17,16 @@ component registered with `--include-package` gets the same treatment as a built
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from swapnlp.common.errors import ConfigurationError, did_you_mean
 from swapnlp.common.from_params import construct_value
-from swapnlp.configure.components import ComponentInfo, ParameterInfo, component_info, component_doc
-from swapnlp.data import DataLoader, DatasetReader, Vocabulary
-from swapnlp.models import Model
-from swapnlp.training import Trainer
+from swapnlp.configure.components import ParameterInfo, component_info, top_level_info
+from swapnlp.configure.jsonnet_writer import write_jsonnet
+from swapnlp.configure.slots import Slot, SlotDict, config_of, groups, join, walk
+from swapnlp.configure.starter import starter_config
+from swapnlp.configure.validation import find_problems, output_dim_of
 
 INPUT_SIZES = ("embedding_dim", "input_size", "input_dim")  # an encoder's input = the embedder's output
 STARTING_VALUES = {"embedding_dim": 64, "input_size": 64, "input_dim": 64, "hidden_size": 64,
@@ -34,69 +34,18 @@ STARTING_VALUES = {"embedding_dim": 64, "input_size": 64, "input_dim": 64, "hidd
 DEFAULT_ENTRY = "tokens"  # the name of the first token indexer / token embedder
 
 
-class TrainingConfig:
-    """The top level of a training config, as `swapnlp train` reads it: the data files, how to read them,
-    the model, how to batch, how to train. random_seed: seeds Python and torch for a repeatable run."""
-
-    def __init__(self, *, train_data_path: str, validation_data_path: Optional[str] = None,
-                 test_data_path: Optional[str] = None, dataset_reader: DatasetReader,
-                 data_loader: Optional[DataLoader] = None, vocabulary: Optional[Vocabulary] = None,
-                 model: Model, trainer: Trainer, random_seed: int = 13) -> None:
-        pass  # a schema only: the training pipeline reads these keys
-
-
-@dataclass
-class Slot:
-    """One component of the config: `name` is the registered name chosen (None = left out, defaults)."""
-
-    path: str                   # "model.encoder" ("" for the top level)
-    base: Optional[type]        # the registry base (Seq2VecEncoder); None for the top level
-    optional: bool = False
-    name: Optional[str] = None
-    values: Dict[str, Any] = field(default_factory=dict)
-    children: Dict[str, Union["Slot", "SlotDict"]] = field(default_factory=dict)
-    auto: Set[str] = field(default_factory=set)  # values the wizard filled in (it keeps them up to date)
-    info: Optional[ComponentInfo] = None
-
-    @property
-    def parameters(self) -> List[ParameterInfo]:
-        return self.info.parameters if self.info is not None and self.name is not None else []
-
-    def parameter(self, key: str) -> Optional[ParameterInfo]:
-        return next((p for p in self.parameters if p.name == key), None)
-
-
-@dataclass
-class SlotDict:
-    """A named group of components (token_indexers, token_embedders): {name: Slot}."""
-
-    path: str
-    base: type
-    optional: bool = False
-    entries: Dict[str, Slot] = field(default_factory=dict)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
 class ConfigChoices:
     """The learner's choices; every method that changes them raises ConfigurationError when refused."""
 
     def __init__(self) -> None:
-        parameters = [ParameterInfo(p.name, p.annotation, p.default, p.required)
-                      for p in _top_level_parameters()]
-        self.root = Slot("", None, name="config",
-                         info=ComponentInfo(TrainingConfig, "config", TrainingConfig, None, parameters))
+        self.root = Slot("", None, name="config", info=top_level_info())  # TrainingConfig's signature
         self.extra: Dict[str, Any] = {}  # top-level keys the wizard passes through untouched (distributed...)
         self._sizes: Dict[str, int] = {}  # encoder path -> the embedder output size it was last matched to
         self._fill(self.root, {})
 
     @classmethod
     def starter(cls, data_dir: str = "data/movie_review") -> "ConfigChoices":
-        """The course's first model (configs/bag_of_embeddings.jsonnet): every step already made."""
-        from swapnlp.configure.starter import starter_config
-
+        """The course's first model (configs/bag_of_embeddings.jsonnet's choices): every step already made."""
         return cls.from_config(starter_config(data_dir))
 
     @classmethod
@@ -118,33 +67,24 @@ class ConfigChoices:
         for key in [part for part in path.split(".") if part] if path else []:
             options = node.children if isinstance(node, Slot) else node.entries
             if key not in options:
-                raise ConfigurationError(f'"{_join(walked, key)}" is not a component of this config.'
+                raise ConfigurationError(f'"{join(walked, key)}" is not a component of this config.'
                                          f"{did_you_mean(key, options)} Here: {', '.join(options) or '(none)'}.")
-            node, walked = options[key], _join(walked, key)
+            node, walked = options[key], join(walked, key)
         return node
 
     def slot(self, path: str) -> Slot:
         node = self.node(path)
         if not isinstance(node, Slot):
             raise ConfigurationError(f'"{path}" is a group of named components ({", ".join(node.entries)}): '
-                                     f'name one, e.g. "{_join(path, next(iter(node.entries), DEFAULT_ENTRY))}".')
+                                     f'name one, e.g. "{join(path, next(iter(node.entries), DEFAULT_ENTRY))}".')
         return node
 
     def components(self) -> List[Slot]:
         """Every chosen component (and every component left out), parents before children, top level first."""
-        found: List[Slot] = []
-
-        def walk(node: Union[Slot, SlotDict]) -> None:
-            for child in (node.entries.values() if isinstance(node, SlotDict) else [node]):
-                found.append(child)
-                for grandchild in child.children.values():
-                    walk(grandchild)
-
-        walk(self.root)
-        return found
+        return walk(self.root)
 
     def groups(self) -> List[SlotDict]:
-        return [n for s in self.components() for n in s.children.values() if isinstance(n, SlotDict)]
+        return groups(self.root)
 
     def value(self, path: str) -> Any:
         parent, _, key = path.rpartition(".")
@@ -152,19 +92,15 @@ class ConfigChoices:
 
     def to_config(self) -> Dict[str, Any]:
         """The config tree (plain dicts): what `swapnlp train` reads from the written file."""
-        return {**_config_of(self.root), **json.loads(json.dumps(self.extra))}
+        return {**config_of(self.root), **json.loads(json.dumps(self.extra))}
 
     def problems(self) -> Dict[str, str]:
         """{component path: what is wrong}, found by building each component with the real from_params."""
-        from swapnlp.configure.validation import find_problems
-
-        return find_problems(self)
+        return find_problems(self.root)
 
     def jsonnet(self, filename: Optional[str] = None, include_packages: Sequence[str] = ()) -> str:
         """The commented Jsonnet text (`filename` and `include_packages` go into its "train it" line)."""
-        from swapnlp.configure.jsonnet_writer import write_jsonnet
-
-        return write_jsonnet(self, filename, include_packages)
+        return write_jsonnet(self.root, self.extra, filename, include_packages)
 
     def write(self, path: Union[str, Path], check: bool = True, include_packages: Sequence[str] = ()) -> Path:
         """Write the commented Jsonnet; with `check`, refuse (ConfigurationError) while a problem remains."""
@@ -220,7 +156,7 @@ class ConfigChoices:
                 for name in [n for n in child.entries if n not in value]:
                     self.remove_entry(path, name)
                 for name, entry in value.items():
-                    self.set(_join(path, name), entry)
+                    self.set(join(path, name), entry)
             else:
                 self._load(child, value)
         else:
@@ -269,8 +205,8 @@ class ConfigChoices:
             raise ConfigurationError(f"{path} is not a group of named components.")
         if not key or "." in key or key in group.entries:
             raise ConfigurationError(f'{path}: "{key}" is empty, has a dot or is taken; pick another name.')
-        group.entries[key] = Slot(_join(path, key), group.base)
-        self.choose(_join(path, key), name or _default_name(group.base))
+        group.entries[key] = Slot(join(path, key), group.base)
+        self.choose(join(path, key), name or _default_name(group.base))
         return group.entries[key]
 
     def remove_entry(self, path: str, key: str) -> None:
@@ -283,19 +219,15 @@ class ConfigChoices:
     # -- devices: trainer.cuda_device, or several GPUs as top-level "distributed" ------------------------
     def devices(self) -> List[int]:
         """[-1] for the CPU, [N] for GPU N, [0, 1, ...] for several GPUs (distributed training)."""
-        several = (self.extra.get("distributed") or {}).get("cuda_devices")
+        several = (self.root.values.get("distributed") or {}).get("cuda_devices")
         return list(several) if several else [self.root.children["trainer"].values.get("cuda_device", -1)]
 
     def set_devices(self, devices: List[int]) -> None:
+        """One device -> trainer.cuda_device; several -> the top-level "distributed" (one worker each)."""
         devices = list(devices) or [-1]
-        self.extra.pop("distributed", None)
+        self.root.values.pop("distributed", None)
         if len(devices) > 1:
-            from swapnlp.training.pipeline import TOP_LEVEL_KEYS
-
-            if "distributed" not in TOP_LEVEL_KEYS:
-                raise ConfigurationError("training on several GPUs needs the distributed trainer, which this "
-                                         "version of swapnlp lacks: choose one device.")
-            self.extra["distributed"] = {"cuda_devices": devices}
+            self.root.values["distributed"] = {"cuda_devices": devices}  # from available_devices(): they exist
             self.unset("trainer.cuda_device")
         elif devices == [-1]:
             self.unset("trainer.cuda_device")
@@ -321,16 +253,16 @@ class ConfigChoices:
             slot.auto.discard(key)
         for key, child in slot.children.items():
             if key not in value and child.optional:
-                self.unset(_join(slot.path, key))
+                self.unset(join(slot.path, key))
         for key, item in value.items():
-            self.set(_join(slot.path, key), item)
+            self.set(join(slot.path, key), item)
 
     def _fill(self, slot: Slot, old_children: Dict[str, Union[Slot, SlotDict]]) -> None:
         """Make the child nodes of `slot`'s component parameters (keeping matching old ones) and
         give required values a starting point."""
         slot.children = {}
         for parameter in slot.parameters:
-            path, old = _join(slot.path, parameter.name), old_children.get(parameter.name)
+            path, old = join(slot.path, parameter.name), old_children.get(parameter.name)
             if parameter.kind == "component":
                 if isinstance(old, Slot) and old.base is parameter.base:
                     slot.children[parameter.name] = old
@@ -354,8 +286,6 @@ class ConfigChoices:
     def _refresh(self) -> None:
         """Keep an encoder's input size equal to the embedder's output size (the two must match): a size
         the wizard filled in, or one that matched before the embedder changed, follows the embedder."""
-        from swapnlp.configure.validation import output_dim_of
-
         for slot in self.components():
             if slot.base is None or slot.name is None or not hasattr(slot.base, "get_input_dim"):
                 continue
@@ -388,25 +318,4 @@ def _type_error(parameter: ParameterInfo, value: Any, path: str) -> Optional[str
     return None
 
 
-def _config_of(slot: Slot) -> Dict[str, Any]:
-    config: Dict[str, Any] = {} if slot.base is None else {"type": slot.name}
-    for parameter in slot.parameters:
-        child = slot.children.get(parameter.name)
-        if isinstance(child, Slot):
-            if child.name is not None:
-                config[parameter.name] = _config_of(child)
-        elif isinstance(child, SlotDict):
-            if child.entries:
-                config[parameter.name] = {key: _config_of(entry) for key, entry in child.entries.items()}
-        elif parameter.name in slot.values:
-            config[parameter.name] = json.loads(json.dumps(slot.values[parameter.name]))
-    return config
-
-
-def _top_level_parameters() -> List[Any]:
-    from swapnlp.common.from_params import constructor_parameters
-
-    return constructor_parameters(TrainingConfig)
-
-
-__all__ = ["ConfigChoices", "Slot", "SlotDict", "TrainingConfig", "component_doc"]
+__all__ = ["ConfigChoices", "Slot", "SlotDict"]

@@ -31,22 +31,12 @@ from swapnlp.common.errors import ConfigurationError, did_you_mean
 from swapnlp.common.from_params import UNION_TYPES, Lazy, constructor_parameters, type_name
 from swapnlp.common.registry import Registrable, has_registry, registrable_bases
 
-BUILTIN_PACKAGES = ("swapnlp.data", "swapnlp.modules", "swapnlp.models", "swapnlp.training", "swapnlp.predictors")
-# Parameters the training pipeline fills in at run time (never written in a config), by kind.
-SUPPLIED_AT_RUN_TIME: Dict[str, Tuple[str, ...]] = {
-    "*": ("vocab",),
-    "Trainer": ("model", "data_loader", "validation_data_loader", "serialization_dir"),
-    "Optimizer": ("model_parameters",),
-    "LearningRateScheduler": ("optimizer", "num_epochs", "num_steps_per_epoch"),
-    "DataLoader": ("reader", "data_path"),
-    "Vocabulary": ("instances",),
-    "Predictor": ("model", "dataset_reader"),
-}
+BUILTIN_PACKAGES = ("swapnlp.data", "swapnlp.metrics", "swapnlp.modules", "swapnlp.models", "swapnlp.training",
+                    "swapnlp.predictors")
 # Short names that no constructor parameter spells out.
 EXTRA_ALIASES = {"reader": "DatasetReader", "scheduler": "LearningRateScheduler", "lr_scheduler":
                  "LearningRateScheduler", "loader": "DataLoader", "indexer": "TokenIndexer"}
 _import_problems: Dict[str, str] = {}
-ROOT = Path(__file__).resolve().parents[3]  # the repository (lib/swapnlp/configure/ -> ../../..)
 
 
 def load_components() -> Dict[str, str]:
@@ -119,7 +109,7 @@ class ComponentInfo:
     cls: type
     constructor: Optional[str]
     parameters: List[ParameterInfo]
-    supplied: List[str] = field(default_factory=list)  # given in Python (by the pipeline), not in a config
+    supplied: List[str] = field(default_factory=list)  # hinted Supplied[...]: given in Python, not in a config
 
     @property
     def doc(self) -> str:
@@ -138,11 +128,21 @@ class ComponentInfo:
 def component_info(base: type, name: str) -> ComponentInfo:
     """The schema of `base`'s component `name` (a ConfigurationError with "did you mean" when unknown)."""
     cls, constructor = base.resolve(name)
-    supplied = set(SUPPLIED_AT_RUN_TIME["*"]) | set(SUPPLIED_AT_RUN_TIME.get(base.__name__, ()))
+    return _info(base, name, cls, constructor)
+
+
+def top_level_info() -> ComponentInfo:
+    """The top level of a training config (run/config.py's TrainingConfig), read like a component."""
+    from swapnlp.run.config import TrainingConfig
+
+    return _info(TrainingConfig, "config", TrainingConfig, None)
+
+
+def _info(base: type, name: str, cls: type, constructor: Optional[str]) -> ComponentInfo:
     doc = component_doc(cls)
     parameters, skipped = [], []
     for parameter in constructor_parameters(cls, constructor):
-        if parameter.name in supplied or not configurable(parameter.annotation):
+        if parameter.supplied or not configurable(parameter.annotation):
             skipped.append(parameter.name)
             continue
         parameters.append(ParameterInfo(parameter.name, parameter.annotation, parameter.default,
@@ -157,16 +157,14 @@ def bases() -> List[type]:
 
 def base_aliases() -> Dict[str, List[type]]:
     """{config key: kinds} from the constructors: a parameter `encoder: Seq2VecEncoder` makes "encoder"
-    a name of Seq2VecEncoder. Top-level keys of a training config come from the pipeline's TrainingConfig."""
-    from swapnlp.configure.choices import TrainingConfig  # the top level, as a signature
+    a name of Seq2VecEncoder. Top-level keys of a training config come from run/config.py's TrainingConfig."""
+    from swapnlp.run.config import TrainingConfig  # the top level, as a signature
 
     found: Dict[str, List[type]] = {}
-    owners = [(TrainingConfig, None, "")] + [(*owner.resolve(name), owner.__name__) for owner in bases()
-                                             for name in owner.list_available()]
-    for cls, constructor, owner_name in owners:
-        supplied = set(SUPPLIED_AT_RUN_TIME["*"]) | set(SUPPLIED_AT_RUN_TIME.get(owner_name, ()))
+    owners = [(TrainingConfig, None)] + [owner.resolve(name) for owner in bases() for name in owner.list_available()]
+    for cls, constructor in owners:
         for parameter in constructor_parameters(cls, constructor):
-            if parameter.name in supplied:
+            if parameter.supplied:
                 continue
             kind, base = component_base(parameter.annotation)
             if base is not None and base not in found.setdefault(parameter.name, []):
@@ -242,14 +240,17 @@ def parameter_doc(doc: str, name: str) -> str:
 
 
 def source_file(cls: type) -> str:
-    """The file defining `cls`, relative to the repository (or to the current folder) when inside it."""
+    """The file defining `cls`, relative to the current folder when inside it (the checkout: lib/swapnlp/...),
+    else to the folder swapnlp is imported from (swapnlp/...)."""
     if cls.__module__ == "__main__":
         return "(this notebook / session)"
     try:
         path = Path(inspect.getsourcefile(cls) or "")
     except (TypeError, OSError):  # built into Python, or defined in a notebook / an interactive session
         return "(this notebook / session)" if cls.__module__ == "__main__" else cls.__module__
-    for root in (ROOT, Path.cwd()):
+    import swapnlp
+
+    for root in (Path.cwd(), Path(swapnlp.__file__).parent.parent):
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:

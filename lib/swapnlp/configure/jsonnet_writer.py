@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 from swapnlp.configure.components import first_line
-
-if TYPE_CHECKING:
-    from swapnlp.configure.choices import ConfigChoices, Slot
+from swapnlp.configure.slots import Slot, SlotDict
 
 INDENT = "  "
 WIDTH = 110
 
 
-def write_jsonnet(choices: "ConfigChoices", filename: Optional[str] = None,
+def write_jsonnet(root: Slot, extra: Any = None, filename: Optional[str] = None,
                   include_packages: Sequence[str] = ()) -> str:
-    """The commented Jsonnet text of `choices` (`filename` and `include_packages` go in the train hint)."""
+    """The commented Jsonnet text of the config under `root` (the wizard's choices), then the `extra` top-level
+    keys passed through as they are (`filename` and `include_packages` go in the train hint)."""
     plugins = "".join(f" --include-package {name}" for name in include_packages)
     lines = [
         "// A training config written by the swapnlp configuration wizard (swapnlp configure).",
@@ -32,17 +31,15 @@ def write_jsonnet(choices: "ConfigChoices", filename: Optional[str] = None,
         "// keys are parameters left at their default, shown so you can see what else there is to set.",
         "{",
     ]
-    lines += _body(choices.root, 1)
-    for key, value in choices.extra.items():
+    lines += _body(root, 1)
+    for key, value in (extra or {}).items():
         lines.append(f"{INDENT}{json.dumps(key)}: {json.dumps(value)},")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _body(slot: "Slot", depth: int) -> List[str]:
+def _body(slot: Slot, depth: int) -> List[str]:
     """The keys of `slot`'s object, one per line (nested components as nested objects)."""
-    from swapnlp.configure.choices import Slot, SlotDict
-
     pad = INDENT * depth
     lines = [f'{pad}"type": {json.dumps(slot.name)},'] if slot.base is not None else []
     for parameter in slot.parameters:
@@ -73,7 +70,7 @@ def _body(slot: "Slot", depth: int) -> List[str]:
     return lines
 
 
-def _component(slot: "Slot", key: str, depth: int) -> List[str]:
+def _component(slot: Slot, key: str, depth: int) -> List[str]:
     pad = INDENT * depth
     info = slot.info
     title = f"{slot.base.__name__} \"{slot.name}\" ({info.cls.__name__}, {info.source})"

@@ -84,7 +84,7 @@ def _ask(ask: Ask, prompt: str) -> str:
 
 
 def _ask_type(choices: ConfigChoices, slot: Slot, step: str, ask: Ask, say: Say) -> None:
-    from swapnlp.commands.describe import format_component
+    from swapnlp.configure.describe import format_component
     from swapnlp.configure.components import component_info, first_line
 
     names = slot.base.list_available()

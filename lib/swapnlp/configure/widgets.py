@@ -23,7 +23,8 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 import ipywidgets as widgets
 
 from swapnlp.common.errors import ConfigurationError
-from swapnlp.configure.choices import ConfigChoices, Slot, SlotDict, _join
+from swapnlp.configure.choices import ConfigChoices
+from swapnlp.configure.slots import Slot, SlotDict, join
 from swapnlp.configure.components import config_keys_of, first_line, load_components
 from swapnlp.configure.terminal import parse_value
 
@@ -213,7 +214,7 @@ class ConfigWizard:
         return box
 
     def _field(self, slot: Slot, parameter: Any) -> widgets.Widget:
-        path = _join(slot.path, parameter.name)
+        path = join(slot.path, parameter.name)
         options = _options(parameter.annotation)
         default = "required" if parameter.required else f"default: {json.dumps(parameter.default, default=repr)}"
         if options is not None:

@@ -11,15 +11,19 @@ import fnmatch
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Dict, Iterable, List, Optional, Protocol, Sequence, Union
 
 from swapnlp.common.atomic import atomic_write_text, remove_stale_temporaries
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.from_params import Supplied
 from swapnlp.common.registry import Registrable
 
-if TYPE_CHECKING:
-    from swapnlp.data.instance import Instance
+
+class CountsVocabItems(Protocol):
+    """What the vocabulary counts: anything with `count_vocab_items` (an Instance; fields count into it)."""
+
+    def count_vocab_items(self, counter: Dict[str, Counter]) -> None: ...
 
 PADDING_TOKEN = "@@PADDING@@"
 OOV_TOKEN = "@@UNKNOWN@@"
@@ -74,7 +78,7 @@ class Vocabulary(Registrable):
     @classmethod
     def from_instances(
         cls,
-        instances: Iterable["Instance"],
+        instances: Supplied[Iterable[CountsVocabItems]],
         min_count: Optional[Dict[str, int]] = None,
         max_vocab_size: Optional[Dict[str, int]] = None,
         non_padded_namespaces: Sequence[str] = DEFAULT_NON_PADDED_NAMESPACES,

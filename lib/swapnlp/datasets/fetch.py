@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
+from swapnlp.common.atomic import atomic_write_text
 from swapnlp.datasets.sources import DATASETS, DatasetSource, Example
 
 SPLITS = ("train", "dev", "test")
@@ -184,19 +185,6 @@ def split_stratified(
     return splits
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temporary file + os.replace: readers never see half a file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private (0600); make it an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def count_labels(splits: dict[str, list[Example]]) -> dict[str, dict[str, int]]:
     """{split: {"pos": n, "neg": n, "total": n}}"""
     counts = {}
@@ -254,7 +242,7 @@ def fetch_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)  # no meta.json = not (fully) fetched
     for split, rows in splits.items():
-        write_atomic(folder / f"{split}.tsv", "".join(f"{text}\t{label}\n" for text, label in rows))
+        atomic_write_text(folder / f"{split}.tsv", "".join(f"{text}\t{label}\n" for text, label in rows))
     counts = count_labels(splits)
     meta = {
         "name": name,
@@ -267,7 +255,7 @@ def fetch_dataset(
         "dropped": {"empty": empty, "duplicates": duplicates},
         "counts": counts,
     }
-    write_atomic(folder / META_FILE, json.dumps(meta, indent=2) + "\n")
+    atomic_write_text(folder / META_FILE, json.dumps(meta, indent=2) + "\n")
     summary = ", ".join(f"{split} {c['total']} ({c['pos']} pos / {c['neg']} neg)"
                         for split, c in counts.items())
     log(f"{name}: wrote {folder}: {summary}")

@@ -1,4 +1,6 @@
-from swapnlp.training.metrics.metric import Average, Metric, metric_values
-from swapnlp.training.metrics.categorical_accuracy import CategoricalAccuracy
+"""Metrics: values accumulated over batches (a model's accuracy, the trainer's average loss)."""
 
-__all__ = ["Average", "Metric", "metric_values", "CategoricalAccuracy"]
+from swapnlp.metrics.metric import Average, Metric
+from swapnlp.metrics.categorical_accuracy import CategoricalAccuracy
+
+__all__ = ["Average", "Metric", "CategoricalAccuracy"]

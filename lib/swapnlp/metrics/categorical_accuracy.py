@@ -6,7 +6,7 @@ from typing import List
 
 import torch
 
-from swapnlp.training.metrics.metric import Metric
+from swapnlp.metrics.metric import Metric
 
 
 @Metric.register("categorical_accuracy")

@@ -5,7 +5,7 @@ Metrics keep raw counts (not averages) so that several processes can add their c
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import List
 
 import torch
 
@@ -55,6 +55,3 @@ class Average(Metric):
     def set_counts(self, counts: List[float]) -> None:
         self.total, self.count = counts
 
-
-def metric_values(metrics: Dict[str, Metric], reset: bool = False) -> Dict[str, float]:
-    return {name: metric.get_metric(reset) for name, metric in metrics.items()}

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Dict, List, Optional
 import torch
 
 from swapnlp.common.registry import Registrable
+from swapnlp.common.from_params import Supplied
 from swapnlp.data.batch import batch_instances
 from swapnlp.data.instance import Instance
 from swapnlp.data.vocabulary import Vocabulary
@@ -20,7 +21,7 @@ from swapnlp.nn.util import move_to_device
 class Model(torch.nn.Module, Registrable):
     default_predictor: ClassVar[Optional[str]] = None
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Supplied[Vocabulary]) -> None:
         super().__init__()
         self.vocab = vocab
 

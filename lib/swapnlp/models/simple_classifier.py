@@ -12,13 +12,14 @@ import torch
 
 from swapnlp.common.checks import check_dropout
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.from_params import Supplied
 from swapnlp.data.fields import TextFieldTensors
 from swapnlp.data.vocabulary import Vocabulary
 from swapnlp.models.model import Model
 from swapnlp.modules.seq2vec_encoders import Seq2VecEncoder
 from swapnlp.modules.text_field_embedders import TextFieldEmbedder
 from swapnlp.nn.util import get_text_field_mask
-from swapnlp.training.metrics import CategoricalAccuracy
+from swapnlp.metrics import CategoricalAccuracy
 
 
 @Model.register("simple_classifier")
@@ -31,7 +32,7 @@ class SimpleClassifier(Model):
 
     def __init__(
         self,
-        vocab: Vocabulary,
+        vocab: Supplied[Vocabulary],
         embedder: TextFieldEmbedder,
         encoder: Seq2VecEncoder,
         dropout: float = 0.0,

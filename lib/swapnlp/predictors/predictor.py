@@ -12,6 +12,7 @@ from typing import Any, ClassVar, List, Optional, Union
 from swapnlp.common import JsonDict
 from swapnlp.common.errors import ConfigurationError, InputError
 from swapnlp.common.registry import Registrable
+from swapnlp.common.from_params import Supplied
 from swapnlp.data import DatasetReader, Instance
 from swapnlp.models import Model
 from swapnlp.nn.precision import Precision, choose_precision
@@ -22,7 +23,7 @@ class Predictor(Registrable):
 
     input_fields: ClassVar[List[str]] = []
 
-    def __init__(self, model: Model, dataset_reader: DatasetReader, autocast: Optional[str] = "auto") -> None:
+    def __init__(self, model: Supplied[Model], dataset_reader: Supplied[DatasetReader], autocast: Optional[str] = "auto") -> None:
         self.model = model.eval()
         self.dataset_reader = dataset_reader
         self.autocast = autocast  # "auto": bf16 where the device has bf16 units, fp32 elsewhere (nn/precision.py)

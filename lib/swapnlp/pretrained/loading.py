@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from swapnlp.pretrained import resolve_model_path
+from swapnlp.pretrained.catalog import resolve_model_path
 
 
 @lru_cache(maxsize=8)

@@ -4,8 +4,8 @@
     print(format_report(report))
 
 It reads the data, builds the vocabulary, the model and the trainer exactly as `train` does (the same
-functions of training/pipeline.py), prints dataset statistics, then runs `num_batches` batches of forward,
-backward and optimizer step and one validation batch: a wrong shape, device, metric name or data path
+TrainingConfig, run/config.py), prints dataset statistics, then runs `num_batches` batches of forward,
+backward and optimizer step through the trainer's own step API, and one validation batch: a wrong shape, device, metric name or data path
 fails here, in seconds, instead of after the first epoch. Nothing is written to disk.
 """
 
@@ -22,11 +22,9 @@ from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.params import Params
 from swapnlp.data import DataLoader
 from swapnlp.data.statistics import count_tokens, oov_rates, split_statistics, vocabulary_sizes
-from swapnlp.models import Model
-from swapnlp.nn.util import batch_size_of, move_to_device
-from swapnlp.training.pipeline import (TOP_LEVEL_KEYS, build_data, build_vocabulary, normalize_legacy_keys,
-                                       seed_everything)
-from swapnlp.training.trainer import Trainer
+from swapnlp.nn.util import batch_size_of
+from swapnlp.run.config import TrainingConfig, seed_everything
+from swapnlp.training.trainer import GradientDescentTrainer
 
 
 def dry_run_from_file(config_file: Union[str, Path], overrides: Union[str, Mapping[str, Any], None] = None,
@@ -40,29 +38,23 @@ def dry_run(params: Params, num_batches: int = 2) -> Dict[str, Any]:
     (with the config key at fault) for what `train` would fail on. The report holds: datasets (per split),
     vocabulary (size per namespace), validation_oov, model (class and parameter counts), device, batches
     (tensor shapes, loss, gradient norm per step), validation (loss and metrics of one batch), warnings."""
-    normalize_legacy_keys(params)
-    Params({k: v for k, v in params.items() if k not in TOP_LEVEL_KEYS}).assert_empty(
-        "the top level of the config", dict.fromkeys(TOP_LEVEL_KEYS, ""))
-    params.pop("distributed", None)  # a dry run is one process on one device
-    seed_everything(params.pop("random_seed", 13))
-    data = build_data(params)
+    config = TrainingConfig.from_params(params)  # "distributed" is checked, then ignored: one process here
+    seed_everything(config.random_seed)
+    data = config.build_data()
     datasets = {"train": split_statistics(list(data.train_loader.iter_instances()))}
     if data.validation_loader is not None:
         datasets["validation"] = split_statistics(list(data.validation_loader.iter_instances()))
     if data.test_path:  # read now: a wrong test path would otherwise fail after the whole training
         datasets["test"] = split_statistics(data.validation_reader.read(data.test_path))
-    vocab = build_vocabulary(params, data)
+    vocab = config.build_vocabulary(data)
     report: Dict[str, Any] = {"datasets": datasets, "vocabulary": vocabulary_sizes(vocab)}
     if data.validation_loader is not None:
         report["validation_oov"] = oov_rates(data.validation_loader.iter_instances(), vocab,
                                              count_tokens(data.train_loader.iter_instances()))
 
-    model = Model.from_params(params.pop("model"), vocab=vocab)
-    data.train_loader.index_with(vocab)
-    if data.validation_loader is not None:
-        data.validation_loader.index_with(vocab)
-    trainer = Trainer.from_params(params.pop("trainer"), model=model, serialization_dir=None,
-                                  data_loader=data.train_loader, validation_data_loader=data.validation_loader)
+    model = config.build_model(vocab, data)
+    trainer = config.trainer.construct(model=model, serialization_dir=None, data_loader=data.train_loader,
+                                       validation_data_loader=data.validation_loader)
     report["model"] = describe_model(model)
     report["device"] = str(trainer.device)
     report["batches"] = training_steps(trainer, num_batches)
@@ -95,8 +87,9 @@ def tensor_shapes(value: Any, prefix: str = "") -> Dict[str, List[int]]:
     return shapes
 
 
-def training_steps(trainer: Any, num_batches: int) -> List[Dict[str, Any]]:
-    """Forward, backward and optimizer step on the first `num_batches` batches, as the trainer does them."""
+def training_steps(trainer: GradientDescentTrainer, num_batches: int) -> List[Dict[str, Any]]:
+    """Forward, backward and optimizer step on the first `num_batches` batches, through the trainer's own
+    step API (the calls its epochs make)."""
     model, steps = trainer.model, []
     model.train()
     trainer.data_loader.set_epoch(0)
@@ -104,21 +97,14 @@ def training_steps(trainer: Any, num_batches: int) -> List[Dict[str, Any]]:
         if number > num_batches:
             break
         start = time.perf_counter()
-        batch = move_to_device(batch, trainer.device)
-        with trainer.precision.autocast(trainer.device):
-            output = model(**batch)
-        if "loss" not in output:
-            raise ConfigurationError(f"{type(model).__name__}.forward returned no 'loss': does the data have labels?")
+        output = trainer.forward(batch)
         loss = output["loss"]
-        if not torch.isfinite(loss):
-            raise ConfigurationError(f"the loss is {loss.item()} at batch {number} of the dry run: check the "
-                                     f"inputs, lower trainer.optimizer.lr or set trainer.grad_norm.")
         before = [p.detach().clone() for p in model.parameters() if p.requires_grad]
-        loss.backward()
+        trainer.backward(loss, f"at batch {number} of the dry run")
         no_gradient = [name for name, p in model.named_parameters() if p.requires_grad and p.grad is None]
         grad_norm = math.sqrt(sum(float(p.grad.detach().float().pow(2).sum()) for p in model.parameters()
                                   if p.grad is not None))
-        trainer._optimizer_step()
+        trainer.optimizer_step()
         changed = any(not torch.equal(old, new) for old, new in
                       zip(before, (p.detach() for p in model.parameters() if p.requires_grad)))
         steps.append({"batch_size": batch_size_of(batch), "inputs": tensor_shapes(batch),
@@ -133,16 +119,15 @@ def training_steps(trainer: Any, num_batches: int) -> List[Dict[str, Any]]:
     return steps
 
 
-def validation_step(trainer: Any, loader: DataLoader) -> Dict[str, Any]:
+def validation_step(trainer: GradientDescentTrainer, loader: DataLoader) -> Dict[str, Any]:
     """One validation batch; checks that trainer.validation_metric is among the metrics the model reports."""
     trainer.model.eval()
+    batch = next(iter(loader))
     with torch.inference_mode():
-        batch = move_to_device(next(iter(loader)), trainer.device)
-        with trainer.precision.autocast(trainer.device):
-            output = trainer.model(**batch)
-    metrics = {"loss": round(float(output["loss"]), 6) if "loss" in output else None,
+        output = trainer.forward(batch, training=False)
+    metrics = {"loss": round(float(output["loss"]), 6),
                **{k: round(v, 6) for k, v in trainer.model.get_metrics(reset=True).items()}}
-    trainer._score({f"validation_{k}": v for k, v in metrics.items() if v is not None})  # a clear error if unknown
+    trainer.score({f"validation_{k}": v for k, v in metrics.items()})  # a clear error if unknown
     return {"batch_size": batch_size_of(batch), "metrics": metrics,
             "validation_metric": ("+" if trainer.metric_sign > 0 else "-") + trainer.metric_name}
 

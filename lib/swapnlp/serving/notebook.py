@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.ports import free_port  # noqa: F401  (also this module's name for it)
 
 _current: Optional["DemoServer"] = None
 _lock = threading.Lock()
@@ -82,13 +83,6 @@ class DemoServer:
 
     def __repr__(self) -> str:
         return f"DemoServer({self.url}, {'running' if self.running else 'stopped'})"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def serve_demo(model: Union[str, Path, Any], *, predictor: Optional[str] = None,

@@ -23,11 +23,9 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
-
 from swapnlp.common.atomic import atomic_path, remove_stale_temporaries
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.nn.weights import save_weights, snapshot
 
 CHECKPOINT_NAME = "checkpoint.pt"
 BEST_WEIGHTS_NAME = "best.safetensors"
@@ -69,17 +67,6 @@ class Checkpointer:
     def best_weights_path(self) -> Path:
         self.wait()
         return self.directory / BEST_WEIGHTS_NAME
-
-
-def snapshot(state: Any) -> Any:
-    """A copy of `state` whose tensors (on the CPU) no longer change when training goes on."""
-    if isinstance(state, torch.Tensor):
-        return state.detach().to("cpu", copy=True)
-    if isinstance(state, dict):
-        return {key: snapshot(value) for key, value in state.items()}
-    if isinstance(state, (list, tuple)):
-        return type(state)(snapshot(value) for value in state)
-    return state
 
 
 def plain_data(state: Any, where: str = "checkpoint") -> Any:
@@ -127,18 +114,3 @@ def load_checkpoint_file(path: Path) -> Dict[str, Any]:
 def _save_torch(state: Dict[str, Any], path: Path) -> None:
     with atomic_path(path) as temporary:
         torch.save(state, temporary)
-
-
-def save_weights(state_dict: Dict[str, torch.Tensor], path: Path) -> None:
-    """Write a state dict as safetensors, atomically (tied/shared tensors are stored once each)."""
-    tensors = {name: tensor.detach().cpu().contiguous() for name, tensor in snapshot(state_dict).items()}
-    with atomic_path(path) as temporary:
-        save_file(tensors, str(temporary))
-
-
-def load_weights(path: Path) -> Dict[str, torch.Tensor]:
-    """A safetensors file's tensors; a file that is not one is a one-line ConfigurationError."""
-    try:
-        return load_file(str(path))
-    except (SafetensorError, OSError) as error:
-        raise ConfigurationError(f"{path} is not a readable safetensors weights file ({error}).") from None

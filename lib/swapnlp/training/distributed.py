@@ -20,32 +20,47 @@ import os
 import pickle
 import queue
 import signal
-import socket
 import sys
 import traceback
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence
 
 import torch
 import torch.distributed as dist
 
 from swapnlp.common.errors import ConfigurationError, InputError, WorkerError
-from swapnlp.training.devices import resolve_device
-from swapnlp.training.metrics.metric import Metric
+from swapnlp.common.ports import free_port
+from swapnlp.nn.devices import resolve_device
+from swapnlp.metrics.metric import Metric
 
 DEFAULT_TIMEOUT_S = 300  # a collective that waits longer than this for a peer fails instead of hanging
-_SETTINGS = {"find_unused_parameters": False}  # this worker's DDP option, set by init_worker
 
 
 @dataclass
 class DistributedPlan:
-    """The top-level "distributed" config. cuda_devices: one entry per worker on a machine (-1 = CPU).
-    timeout_s: how long a worker waits for the others before the run fails.
+    """The top-level "distributed" config. cuda_devices: one entry per worker on a machine (-1 = CPU), all GPUs
+    or all CPU. timeout_s: how long a worker waits for the others before the run fails.
     find_unused_parameters: set true for models with parameters some forward passes don't use."""
 
+    config_title: ClassVar[str] = 'the top-level "distributed" config'  # how from_params' errors name it
     cuda_devices: List[int]
     timeout_s: float = DEFAULT_TIMEOUT_S
     find_unused_parameters: bool = False
+
+    def __post_init__(self) -> None:
+        devices = self.cuda_devices
+        if not isinstance(devices, list) or not devices:
+            raise ConfigurationError('distributed.cuda_devices must be a list with one device per worker, e.g. '
+                                     f'[0, 1] (two GPUs) or [-1, -1] (two CPU processes); got {devices!r}.')
+        for index, device in enumerate(devices):
+            if device != -1:  # a GPU that isn't there: the same clear error as trainer.cuda_device
+                resolve_device(device, where=f"distributed.cuda_devices[{index}]")
+        if len(set(d >= 0 for d in devices)) > 1:
+            raise ConfigurationError(f"distributed.cuda_devices {devices} mixes CPU (-1) and GPUs: use only GPUs "
+                                     f"(NCCL) or only -1 (gloo).")
+        gpus = [d for d in devices if d >= 0]
+        if len(gpus) != len(set(gpus)):
+            raise ConfigurationError(f"distributed.cuda_devices {devices} names a GPU twice: one worker per GPU.")
 
     @property
     def backend(self) -> str:
@@ -54,33 +69,11 @@ class DistributedPlan:
 
 
 def plan_from_config(config: Dict[str, Any]) -> DistributedPlan:
-    """The top-level "distributed" config, checked: the devices exist, and are all GPUs or all CPU."""
-    config = dict(config)
-    devices = config.pop("cuda_devices", None)
-    plan = DistributedPlan([], **_known(config))
-    if not isinstance(devices, list) or not devices:
-        raise ConfigurationError('distributed.cuda_devices must be a list with one device per worker, e.g. '
-                                 f'[0, 1] (two GPUs) or [-1, -1] (two CPU processes); got {devices!r}.')
-    for index, device in enumerate(devices):
-        if device != -1:  # a GPU that isn't there: the same clear error as trainer.cuda_device
-            resolve_device(device, where=f"distributed.cuda_devices[{index}]")
-    if len(set(d >= 0 for d in devices)) > 1:
-        raise ConfigurationError(f"distributed.cuda_devices {devices} mixes CPU (-1) and GPUs: use only GPUs "
-                                 f"(NCCL) or only -1 (gloo).")
-    gpus = [d for d in devices if d >= 0]
-    if len(gpus) != len(set(gpus)):
-        raise ConfigurationError(f"distributed.cuda_devices {devices} names a GPU twice: one worker per GPU.")
-    plan.cuda_devices = list(devices)
-    return plan
+    """The top-level "distributed" config, built and checked as from_params builds it in a training config."""
+    from swapnlp.common.from_params import construct
+    from swapnlp.common.params import Params
 
-
-def _known(config: Dict[str, Any]) -> Dict[str, Any]:
-    allowed = {"timeout_s", "find_unused_parameters"}
-    unknown = sorted(set(config) - allowed)
-    if unknown:
-        raise ConfigurationError(f"distributed: unknown key(s) {unknown}; accepted: cuda_devices, "
-                                 f"{', '.join(sorted(allowed))}.")
-    return config
+    return construct(DistributedPlan, Params(dict(config), "distributed."))
 
 
 def torchrun_env() -> Optional[Dict[str, int]]:
@@ -93,21 +86,13 @@ def torchrun_env() -> Optional[Dict[str, int]]:
             "local_world_size": int(os.environ.get("LOCAL_WORLD_SIZE", world_size))}
 
 
-def find_free_port() -> int:
-    """A TCP port nobody listens on right now (the OS picks it), for the workers' rendezvous."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def init_worker(rank: int, world_size: int, cuda_device: int, init_method: str = "env://",
                 timeout_s: float = DEFAULT_TIMEOUT_S, local_world_size: Optional[int] = None,
-                find_unused_parameters: bool = False, backend: Optional[str] = None) -> torch.device:
+                backend: Optional[str] = None) -> torch.device:
     """Join the process group as `rank`; -> this worker's device. A GPU worker first makes its GPU the
     current one (torch.cuda.set_device), so NCCL and every tensor without an explicit device land there.
     CPU workers share the cores: each gets cores / workers-on-this-machine threads.
     backend: None = NCCL for a GPU worker, gloo for a CPU one (gloo also moves CUDA tensors, more slowly)."""
-    _SETTINGS["find_unused_parameters"] = find_unused_parameters
     if cuda_device >= 0:
         torch.cuda.set_device(cuda_device)
     else:
@@ -135,14 +120,15 @@ def is_primary() -> bool:
     return rank() == 0
 
 
-def wrap_model(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+def wrap_model(model: torch.nn.Module, device: torch.device, find_unused_parameters: bool = False) -> torch.nn.Module:
     """DistributedDataParallel around `model` in a distributed run (gradients averaged in backward), else
-    `model` itself. It starts by copying rank 0's weights to every worker."""
+    `model` itself. It starts by copying rank 0's weights to every worker. find_unused_parameters: DDP's
+    option for models with parameters some forward passes don't use (the "distributed" config's key)."""
     if not is_distributed():
         return model
     device_ids = [device.index] if device.type == "cuda" else None  # one GPU per process
     return torch.nn.parallel.DistributedDataParallel(model, device_ids=device_ids,
-                                                     find_unused_parameters=_SETTINGS["find_unused_parameters"])
+                                                     find_unused_parameters=find_unused_parameters)
 
 
 def min_across_workers(value: int, device: torch.device) -> int:
@@ -201,7 +187,7 @@ def spawn_workers(function: Callable[..., Any], args: Sequence[Any], plan: Distr
 
     context = mp.get_context("spawn")
     results = context.SimpleQueue()
-    init_method = f"tcp://127.0.0.1:{find_free_port()}"
+    init_method = f"tcp://127.0.0.1:{free_port()}"
     workers = mp.start_processes(_worker_main, args=(function, tuple(args), plan, init_method, results),
                                  nprocs=len(plan.cuda_devices), join=False, start_method="spawn")
     outcomes: Dict[int, Any] = {}
@@ -251,7 +237,7 @@ def _worker_main(index: int, function: Callable[..., Any], args: Sequence[Any], 
     """The first code a spawned worker runs: join the group, run `function`, report, leave the group."""
     try:
         init_worker(index, len(plan.cuda_devices), plan.cuda_devices[index], init_method, plan.timeout_s,
-                    find_unused_parameters=plan.find_unused_parameters, backend=plan.backend)
+                    backend=plan.backend)
         value = function(index, *args)
         results.put((index, "ok", pickle.dumps(value)))  # plain bytes: no shared memory outliving the worker
         barrier()  # all done before anyone leaves: rank 0 hosts the rendezvous store the others still use

@@ -11,8 +11,8 @@ from swapnlp.data.data_loaders import DataLoader
 from swapnlp.models.model import Model
 from swapnlp.nn.precision import choose_precision
 from swapnlp.nn.util import batch_size_of, move_to_device
-from swapnlp.training.devices import resolve_device
-from swapnlp.training.metrics import Average
+from swapnlp.nn.devices import resolve_device
+from swapnlp.metrics import Average
 
 
 def evaluate(model: Model, data_loader: DataLoader, cuda_device: Optional[int] = None,

@@ -9,6 +9,7 @@ import torch
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
+from swapnlp.common.from_params import Supplied
 
 
 class LearningRateScheduler(Registrable):
@@ -23,7 +24,8 @@ class LinearWithWarmup(LearningRateScheduler, torch.optim.lr_scheduler.LambdaLR)
     num_steps_per_epoch are supplied by the trainer.
     """
 
-    def __init__(self, optimizer: torch.optim.Optimizer, num_epochs: int, num_steps_per_epoch: int,
+    def __init__(self, optimizer: Supplied[torch.optim.Optimizer], num_epochs: Supplied[int],
+                 num_steps_per_epoch: Supplied[int],
                  warmup_steps: Optional[int] = None, warmup_proportion: Optional[float] = None) -> None:
         check_range("warmup_steps", warmup_steps, at_least=0)
         check_range("warmup_proportion", warmup_proportion, at_least=0, at_most=1,
@@ -46,5 +48,5 @@ class LinearWithWarmup(LearningRateScheduler, torch.optim.lr_scheduler.LambdaLR)
 class Constant(LearningRateScheduler, torch.optim.lr_scheduler.LambdaLR):
     """Keeps the optimizer's learning rate (the same as having no scheduler)."""
 
-    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+    def __init__(self, optimizer: Supplied[torch.optim.Optimizer]) -> None:
         super().__init__(optimizer, lambda step: 1.0)

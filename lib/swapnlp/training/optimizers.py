@@ -16,6 +16,7 @@ import torch
 from swapnlp.common.checks import check_each, check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.common.registry import Registrable
+from swapnlp.common.from_params import Supplied
 
 NamedParameters = List[Tuple[str, torch.nn.Parameter]]
 ParameterGroups = List[Tuple[List[str], Dict[str, Any]]]
@@ -79,7 +80,7 @@ def use_fused_kernel(groups: List[Dict[str, Any]]) -> bool:
 
 @Optimizer.register("adam")
 class AdamOptimizer(Optimizer, torch.optim.Adam):
-    def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
+    def __init__(self, model_parameters: Supplied[NamedParameters], lr: float = 0.001,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
@@ -90,7 +91,7 @@ class AdamOptimizer(Optimizer, torch.optim.Adam):
 
 @Optimizer.register("adamw")
 class AdamWOptimizer(Optimizer, torch.optim.AdamW):
-    def __init__(self, model_parameters: NamedParameters, lr: float = 0.001,
+    def __init__(self, model_parameters: Supplied[NamedParameters], lr: float = 0.001,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
                  amsgrad: bool = False, parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
@@ -101,7 +102,7 @@ class AdamWOptimizer(Optimizer, torch.optim.AdamW):
 
 @Optimizer.register("sgd")
 class SgdOptimizer(Optimizer, torch.optim.SGD):
-    def __init__(self, model_parameters: NamedParameters, lr: float = 0.01, momentum: float = 0.0,
+    def __init__(self, model_parameters: Supplied[NamedParameters], lr: float = 0.01, momentum: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False,
                  parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, weight_decay=weight_decay, momentum=momentum)
@@ -120,7 +121,7 @@ class HuggingfaceAdamWOptimizer(Optimizer, torch.optim.AdamW):
     names match `no_decay` (biases and LayerNorm weights, by default), which get weight_decay 0.
     `parameter_groups` still apply, before the no-decay rule."""
 
-    def __init__(self, model_parameters: NamedParameters, lr: float = 1e-5,
+    def __init__(self, model_parameters: Supplied[NamedParameters], lr: float = 1e-5,
                  betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.01,
                  no_decay: Optional[List[str]] = None, parameter_groups: Optional[ParameterGroups] = None) -> None:
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)

@@ -20,17 +20,19 @@ from tqdm.auto import tqdm
 from swapnlp.common.atomic import atomic_write_text
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError, LossNotFiniteError
-from swapnlp.common.from_params import Lazy
+from swapnlp.common.from_params import Lazy, Supplied
 from swapnlp.common.registry import Registrable
+from swapnlp.data.batch import TensorDict
 from swapnlp.data.data_loaders import DataLoader
 from swapnlp.models.model import Model
 from swapnlp.nn.precision import choose_precision
 from swapnlp.nn.util import batch_size_of, move_to_device
+from swapnlp.nn.weights import load_weights, snapshot
 from swapnlp.training import distributed
-from swapnlp.training.checkpointer import Checkpointer, snapshot
-from swapnlp.training.devices import resolve_device
+from swapnlp.training.checkpointer import Checkpointer
+from swapnlp.nn.devices import resolve_device
 from swapnlp.training.learning_rate_schedulers import LearningRateScheduler
-from swapnlp.training.metrics import Average
+from swapnlp.metrics import Average
 from swapnlp.training.optimizers import AdamOptimizer, Optimizer
 
 
@@ -59,14 +61,15 @@ class GradientDescentTrainer(Trainer):
     products run in bfloat16, reductions and the loss in fp32; the weights and the optimizer stay fp32.
     epoch_callbacks: supplied by code, not the config: each is called as callback(trainer, metrics) after
     every epoch (e.g. `swapnlp tune` reports the validation metric to Optuna and stops unpromising runs).
+    find_unused_parameters: supplied from the top-level "distributed" config (DistributedDataParallel's option).
     """
 
     def __init__(
         self,
-        model: Model,
-        data_loader: DataLoader,
-        validation_data_loader: Optional[DataLoader] = None,
-        serialization_dir: Optional[Union[str, Path]] = None,
+        model: Supplied[Model],
+        data_loader: Supplied[DataLoader],
+        validation_data_loader: Supplied[Optional[DataLoader]] = None,
+        serialization_dir: Supplied[Optional[Union[str, Path]]] = None,
         optimizer: Union[Lazy[Optimizer], torch.optim.Optimizer, None] = None,
         learning_rate_scheduler: Union[Lazy[LearningRateScheduler], torch.optim.lr_scheduler.LRScheduler,
                                        None] = None,
@@ -78,7 +81,8 @@ class GradientDescentTrainer(Trainer):
         cuda_device: int = -1,
         enable_progress_bar: bool = True,
         autocast: Optional[Literal["auto", "bf16", "fp32"]] = "auto",
-        epoch_callbacks: Sequence[EpochCallback] = (),
+        epoch_callbacks: Supplied[Sequence[EpochCallback]] = (),
+        find_unused_parameters: Supplied[bool] = False,
     ) -> None:
         if validation_metric[:1] not in "+-" or len(validation_metric) < 2:
             raise ConfigurationError(f'trainer.validation_metric must start with "+" (higher is better) or "-" '
@@ -91,7 +95,7 @@ class GradientDescentTrainer(Trainer):
         self.device = resolve_device(cuda_device)
         self.model = model.to(self.device)
         self.primary = distributed.is_primary()  # the only process, or rank 0 of a distributed run
-        self._training_model = distributed.wrap_model(self.model, self.device)  # DDP when distributed
+        self._training_model = distributed.wrap_model(self.model, self.device, find_unused_parameters)  # DDP
         self.data_loader, self.validation_data_loader = data_loader, validation_data_loader
         self.serialization_dir = Path(serialization_dir) if serialization_dir else None
         named = list(self.model.named_parameters())
@@ -130,23 +134,11 @@ class GradientDescentTrainer(Trainer):
                         mininterval=0.5, dynamic_ncols=True)
         with torch.set_grad_enabled(training):
             for step, batch in enumerate(progress, start=1):
-                batch = move_to_device(batch, self.device)
-                with self.precision.autocast(self.device):
-                    output = model(**batch)
-                if "loss" not in output:
-                    raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
-                                             f"does the data have labels?")
-                loss = output["loss"]
+                loss = self.forward(batch, training)["loss"]
                 if training:
-                    if not torch.isfinite(loss):
-                        raise LossNotFiniteError(
-                            f"the loss is {loss.item()} at epoch {self.epoch + 1}, step {step} (batch {step} of "
-                            f"{num_batches}): training diverged. Usual causes: a learning rate too high "
-                            f"(lower trainer.optimizer.lr), no gradient clipping (set trainer.grad_norm, e.g. "
-                            f"1.0), or extreme values in the data.{self._rerun_hint()}")
-                    (loss / self.accumulation).backward()
+                    self.backward(loss, f"at epoch {self.epoch + 1}, step {step} (batch {step} of {num_batches})")
                     if step % self.accumulation == 0 or step == num_batches:
-                        self._optimizer_step()
+                        self.optimizer_step()
                 loss_average(loss.item(), weight=batch_size_of(batch))
                 if self.enable_progress_bar and step % 5 == 0:
                     progress.set_postfix(loss=f"{loss_average.get_metric():.4f}",
@@ -162,7 +154,31 @@ class GradientDescentTrainer(Trainer):
             return ""
         return " Fix the config, then train again with --force (the folder holds this run's checkpoint)."
 
-    def _optimizer_step(self) -> None:
+    # -- one step: the public API that the epoch loop and dry-run both use -------------------------------
+    def forward(self, batch: TensorDict, training: bool = True) -> Dict[str, torch.Tensor]:
+        """One batch through the model, on the trainer's device and at its precision -> the model's output
+        (with its "loss"). training: through the DDP wrapper of a distributed run. The caller sets the mode
+        (model.train() / eval(), as an epoch does once) and, for validation, torch.inference_mode()."""
+        model = self._training_model if training else self.model
+        with self.precision.autocast(self.device):
+            output = model(**move_to_device(batch, self.device))
+        if "loss" not in output:
+            raise ConfigurationError(f"{type(self.model).__name__}.forward returned no 'loss': "
+                                     f"does the data have labels?")
+        return output
+
+    def backward(self, loss: torch.Tensor, where: str = "") -> None:
+        """Gradients of `loss` (divided over the accumulated batches); a NaN or infinite loss is a
+        LossNotFiniteError that says `where` it happened and the usual causes."""
+        if not torch.isfinite(loss):
+            raise LossNotFiniteError(
+                f"the loss is {loss.item()} {where}: training diverged. Usual causes: a learning rate too high "
+                f"(lower trainer.optimizer.lr), no gradient clipping (set trainer.grad_norm, e.g. "
+                f"1.0), or extreme values in the data.{self._rerun_hint()}")
+        (loss / self.accumulation).backward()
+
+    def optimizer_step(self) -> None:
+        """Clip the gradients (grad_norm), step the optimizer and the scheduler, zero the gradients."""
         if self.grad_norm is not None:
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_norm)
         self.optimizer.step()
@@ -211,7 +227,9 @@ class GradientDescentTrainer(Trainer):
         for callback in self.epoch_callbacks:
             callback(self, metrics)
 
-    def _score(self, metrics: Dict[str, float]) -> float:
+    def score(self, metrics: Dict[str, float]) -> float:
+        """The validation metric of `metrics` (training_* without validation data), signed so that higher is
+        better; a ConfigurationError listing what the model reports when it is not there."""
         key = f"validation_{self.metric_name}" if self.validation_data_loader else f"training_{self.metric_name}"
         if key not in metrics:
             available = sorted(k.split("_", 1)[1] for k in metrics if k.startswith(key.split("_")[0]))
@@ -220,7 +238,7 @@ class GradientDescentTrainer(Trainer):
         return self.metric_sign * metrics[key]
 
     def _track_best(self, metrics: Dict[str, float]) -> bool:
-        score = self._score(metrics)
+        score = self.score(metrics)
         if self.best_score is not None and score <= self.best_score:
             self.epochs_without_improvement += 1
             return False
@@ -275,8 +293,6 @@ class GradientDescentTrainer(Trainer):
         torch.set_rng_state(state["torch_rng"])
         random.setstate(state["python_rng"])
         if self.checkpointer and self.checkpointer.best_weights_path().exists():
-            from swapnlp.training.checkpointer import load_weights
-
             self._best_state = load_weights(self.checkpointer.best_weights_path())
 
     def restore_checkpoint(self) -> bool:

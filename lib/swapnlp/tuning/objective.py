@@ -65,7 +65,7 @@ class TrialObjective:
         self.prune, self.quiet = prune, quiet
 
     def __call__(self, trial: Any) -> float:
-        from swapnlp.training.pipeline import train_model
+        from swapnlp.run.train import train_model
 
         values = self.space.suggest(trial)
         params = load_trial_config(self.config_file, values, {**self.overrides, "evaluate_on_test": False})

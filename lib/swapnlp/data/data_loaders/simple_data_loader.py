@@ -14,6 +14,7 @@ from typing import Iterator, List, Optional, Sequence, Union
 
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.from_params import Supplied
 from swapnlp.data.batch import TensorDict, batch_instances
 from swapnlp.data.data_loaders.data_loader import DataLoader
 from swapnlp.data.dataset_readers.dataset_reader import DatasetReader
@@ -30,7 +31,7 @@ class SimpleDataLoader(DataLoader):
 
     def __init__(
         self,
-        instances: Sequence[Instance],
+        instances: Supplied[Sequence[Instance]],
         batch_size: int = 32,
         shuffle: bool = False,
         bucket: bool = False,
@@ -50,8 +51,8 @@ class SimpleDataLoader(DataLoader):
     @classmethod
     def from_path(
         cls,
-        reader: DatasetReader,
-        data_path: Union[str, Path],
+        reader: Supplied[DatasetReader],
+        data_path: Supplied[Union[str, Path]],
         batch_size: int = 32,
         shuffle: bool = False,
         bucket: bool = False,

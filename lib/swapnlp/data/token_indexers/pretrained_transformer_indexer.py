@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from swapnlp.common.cached_transformers import get_tokenizer
+from swapnlp.pretrained.loading import get_tokenizer
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.token_indexers.token_indexer import IndexedTokens, TokenIndexer

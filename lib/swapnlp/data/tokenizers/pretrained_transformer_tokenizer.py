@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import List, Literal, Optional, Tuple
 
-from swapnlp.common.cached_transformers import get_tokenizer
+from swapnlp.pretrained.loading import get_tokenizer
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.data.tokenizers.token import Token
@@ -20,7 +20,7 @@ from swapnlp.data.tokenizers.truncate import truncate
 
 @Tokenizer.register("pretrained_transformer")
 class PretrainedTransformerTokenizer(Tokenizer):
-    """model_name: a hub id, catalog alias ("minilm") or folder (see swapnlp/pretrained.py).
+    """model_name: a hub id, catalog alias ("minilm") or folder (see swapnlp/pretrained/catalog.py).
     add_special_tokens: put the model's [CLS]/[SEP] (or <s>/</s>) around the text.
     max_length: at most this many tokens, special ones included; the wordpieces kept are the first ("head"),
         the last ("tail") or half of each ("head+tail") by `truncation`. None = keep all (the embedder can

@@ -16,9 +16,6 @@ class Tokenizer(Registrable):
     def tokenize(self, text: str) -> List[Token]:
         raise NotImplementedError
 
-    def batch_tokenize(self, texts: List[str]) -> List[List[Token]]:
-        return [self.tokenize(text) for text in texts]
-
     def num_special_tokens(self) -> Tuple[int, int]:
         """How many special tokens `tokenize` puts (at the start, at the end): (1, 1) for BERT's [CLS] ... [SEP],
         (0, 0) for plain word tokenizers. A reader that shortens a text keeps these in place."""

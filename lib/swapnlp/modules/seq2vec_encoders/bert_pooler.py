@@ -13,10 +13,10 @@ from typing import Dict, Optional
 
 import torch
 
-from swapnlp.common.cached_transformers import get_config
+from swapnlp.pretrained.loading import get_config
 from swapnlp.common.checks import check_dropout
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
-from swapnlp.pretrained import resolve_model_path
+from swapnlp.pretrained.catalog import resolve_model_path
 
 
 @Seq2VecEncoder.register("bert_pooler")

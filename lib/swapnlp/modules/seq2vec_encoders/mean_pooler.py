@@ -14,7 +14,7 @@ from typing import Optional
 
 import torch
 
-from swapnlp.common.cached_transformers import get_config
+from swapnlp.pretrained.loading import get_config
 from swapnlp.modules.seq2vec_encoders.seq2vec_encoder import Seq2VecEncoder
 from swapnlp.nn.util import masked_mean
 

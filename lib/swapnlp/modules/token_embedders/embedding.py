@@ -24,6 +24,7 @@ import torch
 
 from swapnlp.common.checks import check_range
 from swapnlp.common.errors import ConfigurationError
+from swapnlp.common.from_params import Supplied
 from swapnlp.data.vocabulary import Vocabulary
 from swapnlp.modules.token_embedders.token_embedder import TokenEmbedder
 
@@ -46,7 +47,7 @@ class Embedding(TokenEmbedder):
         pretrained_file: Optional[str] = None,
         padding_index: Optional[int] = 0,
         max_norm: Optional[float] = None,
-        vocab: Optional[Vocabulary] = None,
+        vocab: Supplied[Optional[Vocabulary]] = None,
     ) -> None:
         super().__init__()
         check_range("embedding_dim", embedding_dim, at_least=1)

@@ -16,7 +16,7 @@ from typing import Optional
 
 import torch
 
-from swapnlp.common.cached_transformers import get_config, load_model
+from swapnlp.pretrained.loading import get_config, load_model
 from swapnlp.common.checks import check_dropout, check_range
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.modules.token_embedders.frozen_layers import FrozenLayerSplit, SegmentCache
@@ -25,7 +25,7 @@ from swapnlp.modules.token_embedders.token_embedder import TokenEmbedder
 
 @TokenEmbedder.register("pretrained_transformer")
 class PretrainedTransformerEmbedder(TokenEmbedder):
-    """model_name: a hub id, catalog alias ("minilm") or folder (see swapnlp/pretrained.py).
+    """model_name: a hub id, catalog alias ("minilm") or folder (see swapnlp/pretrained/catalog.py).
     max_length: segment length for folding long texts (must equal the indexer's max_length).
     train_parameters: fine-tune the transformer (True) or keep it frozen as a feature extractor (False).
     last_layer_only: the top layer's vectors (True) or a learned softmax-weighted mix of all layers (False).
