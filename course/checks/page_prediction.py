@@ -41,7 +41,15 @@ def _is_prediction(url: str, method: str) -> bool:
 
 
 def predict_in_browser(url: str, fields: Sequence[str], labels: Sequence[str], browser_path: str) -> str:
-    """Type REVIEW into each field's box, click the page's button; returns the label the page shows."""
+    """Type REVIEW into each field's box, click the page's button; returns the label the page shows. It runs
+    in a thread of its own: playwright's sync API refuses a thread with a running asyncio loop (a notebook's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_visit, url, fields, browser_path).result()
+
+
+def _visit(url: str, fields: Sequence[str], browser_path: str) -> str:
     from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
     with sync_playwright() as playwright:
