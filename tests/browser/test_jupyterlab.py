@@ -1,7 +1,8 @@
 """The course in real JupyterLab, driven by headless chromium (playwright with the system browser).
 
-Starts `jupyter lab` on a free loopback port, opens the course index, then opens a solution notebook,
-runs all its cells and waits for its check cell to print the pass line. Required in CI (.ci/run installs
+Starts `jupyter lab` on a free loopback port with the project's settings (.jupyter/, as `make lab` does),
+opens the course index (chapter list and progress as rendered text, no code above them, no news prompt),
+then opens a solution notebook, runs all its cells and waits for its check cell to print the pass line. Required in CI (.ci/run installs
 chromium); skipped locally, with a message, when /usr/bin/chromium is absent.
 """
 
@@ -33,7 +34,8 @@ def lab(tmp_path_factory):
     for notebook in NOTEBOOKS:
         (course_root / notebook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / notebook, course_root / notebook)
-    with jupyter_lab(course_root, home, TOKEN) as base:
+    project_settings = {"JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter")}  # what `make lab` sets
+    with jupyter_lab(course_root, home, TOKEN, env=project_settings) as base:
         yield base, home / "course" / "progress.json"
 
 
@@ -53,14 +55,47 @@ def page(browser):
     context.close()
 
 
-def test_the_index_notebook_renders(lab, page, tmp_path):
-    page.goto(f"{lab[0]}/lab/tree/{NOTEBOOKS[0]}?token={TOKEN}")
+def test_the_index_shows_the_chapters_and_the_progress_as_text_with_no_code_above(lab, page, tmp_path):
+    from course import syllabus
+
+    progress_file = lab[1]
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    if not progress_file.exists():  # a learner who passed exercise 1.2 (the other tests check 1.1)
+        progress_file.write_text(json.dumps({"version": 1, "exercises": {"1.2": {"passed": True, "checks": 1}}}))
+    page.goto(f"{lab[0]}/lab/workspaces/index/tree/{NOTEBOOKS[0]}?reset&token={TOKEN}")
     title = page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text="Swappable NLP")
     title.wait_for(timeout=60_000)
-    page.screenshot(path=str(tmp_path / "index.png"))
-    assert title.is_visible()
-    chapter_link = page.locator(".jp-Notebook .jp-RenderedMarkdown a", has_text="Your first model")
-    chapter_link.first.wait_for(timeout=30_000)  # the syllabus cell's output: chapters listed as links
+    links = [page.locator(".jp-Notebook .jp-RenderedMarkdown a", has_text=f"{chapter.id} · {chapter.title}")
+             for chapter in syllabus.CHAPTERS]
+    for link in links:  # the chapter list is rendered Markdown, one link per chapter
+        link.first.wait_for(state="attached", timeout=30_000)
+    last_link = links[-1].first.bounding_box()
+    first_code = page.locator(".jp-Notebook .jp-CodeCell").first
+    first_code.wait_for(state="attached", timeout=30_000)
+    assert first_code.bounding_box()["y"] > last_link["y"] + last_link["height"]  # no code above the list
+    assert page.locator(".jp-Notebook .jp-CodeCell").count() == 1
+    assert "sys.path" not in first_code.locator(".jp-InputArea").inner_text()
+
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    passed = page.locator(".jp-OutputArea-output table tr", has_text="1.2").filter(has_text="passed")
+    if not run_all_cells_until(page, lambda: passed.count() > 0, timeout_s=120):
+        page.screenshot(path=str(tmp_path / "index.png"))
+        pytest.fail(f"the progress table did not show exercise 1.2 as passed (screenshot: {tmp_path / 'index.png'})")
+    table = page.locator(".jp-OutputArea-output table").first
+    assert table.locator("tr", has_text="1.1").filter(has_text="not started").count() + \
+        table.locator("tr", has_text="1.1").filter(has_text="progress").count() == 1  # the learner's own status
+    assert table.bounding_box()["y"] > first_code.bounding_box()["y"]  # right below its one short cell
+
+
+def test_jupyterlab_does_not_ask_about_news_for_this_project(lab, page):
+    base = lab[0]
+    answer = page.request.get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={TOKEN}")
+    defaults = {name: value.get("default") for name, value in answer.json()["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False  # the project's overrides
+    page.goto(f"{base}/lab/workspaces/news/tree/{NOTEBOOKS[0]}?reset&token={TOKEN}")
+    page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text="Swappable NLP").wait_for(timeout=60_000)
+    page.wait_for_timeout(5_000)  # the prompt comes a moment after start-up when it comes
+    assert page.get_by_text("Jupyter news").count() == 0
 
 
 def checks_of(progress_file: Path, exercise_id: str) -> dict:
