@@ -8,7 +8,7 @@
 
 On the command line: `python -m course workspace` (your copies of the exercises in workspace/, which
 nothing overwrites), `status [--json]`, `check [IDS]` (pytest --nbval over your copies), `reset ID`,
-`hint ID`, and for the course's authors `build-exercises` and `run-solutions`.
+`hint ID`, and for the course's authors `build-exercises`, `build-index`, `run-chapters` and `run-solutions`.
 Importing this package is cheap: torch is only imported when a check runs.
 """
 

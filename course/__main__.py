@@ -1,5 +1,5 @@
 """`python -m course COMMAND`: workspace | status [--json] | check [IDS] | reset ID... | hint ID [N|all] |
-build-exercises [--check] | build-index [--check] | run-solutions [IDS]."""
+build-exercises [--check] | build-index [--check] | run-chapters [IDS] | run-solutions [IDS]."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                        help="change nothing; fail when exercises/ differs from a fresh build")
     index = commands.add_parser("build-index", help="generate index.ipynb from the syllabus")
     index.add_argument("--check", action="store_true", help="change nothing; fail when index.ipynb is out of date")
+    chapters = commands.add_parser("run-chapters", help="re-execute chapters/ one by one to refresh their stored "
+                                                        "outputs (sanitized: no timings, no machine paths)")
+    chapters.add_argument("ids", nargs="*", help="chapter ids (default: all)")
     run = commands.add_parser("run-solutions",
                               help="re-execute solutions/ to refresh their outputs, then rebuild (make solutions)")
     run.add_argument("ids", nargs="*", help="exercise ids (default: all)")
@@ -91,6 +94,15 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"{INDEX} is up to date with the syllabus")
             return 0
         print(f"wrote {INDEX}" if differs else f"{INDEX} already up to date")
+        return 0
+    if args.command == "run-chapters":
+        from course.chapters import run_chapters
+
+        try:
+            run_chapters(args.ids or None)
+        except KeyError as error:
+            print(f"error: {error.args[0]}", file=sys.stderr)
+            return 2
         return 0
     if args.command == "run-solutions":
         from course import builder
