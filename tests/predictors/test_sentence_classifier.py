@@ -61,8 +61,8 @@ def test_unknown_words_are_fine(predictor):
 @pytest.mark.parametrize("inputs, words", [
     ({"text": "a good film"}, ['missing field "sentence"']),
     ({}, ['missing field "sentence"']),
-    ({"sentence": 3}, ['field "sentence" must be a string', "int"]),
-    ({"sentence": ["a", "list"]}, ['field "sentence" must be a string', "list"]),
+    ({"sentence": 3}, ['field "sentence" must be a string', "a number"]),
+    ({"sentence": ["a", "list"]}, ['field "sentence" must be a string', "an array"]),
     ({"sentence": None}, ['field "sentence" must be a string']),
     ({"sentence": ""}, ['field "sentence" is empty']),
     ({"sentence": "   \n"}, ['field "sentence" is empty']),
@@ -76,7 +76,7 @@ def test_bad_inputs_raise_input_error_naming_the_field(predictor, inputs, words)
 
 
 def test_a_non_object_input(predictor):
-    with pytest.raises(InputError, match="must be a JSON object"):
+    with pytest.raises(InputError, match="expected a JSON object"):
         predictor.predict_json(["a good film"])
 
 

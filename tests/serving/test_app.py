@@ -75,7 +75,10 @@ def test_docs_work_offline_and_list_every_endpoint(client):
     assert "curl -X POST http://testserver/predict" in docs.text
     openapi = client.get("/openapi.json").json()
     body = openapi["paths"]["/predict"]["post"]["requestBody"]["content"]["application/json"]
-    assert body["schema"]["required"] == ["sentence"]
+    schema = openapi["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]  # generated, not hand-written
+    assert schema["required"] == ["sentence"] and schema["properties"]["sentence"]["minLength"] == 1
+    batch = openapi["paths"]["/predict_batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert batch["type"] == "array" and batch["maxItems"] == Limits().max_batch_items
     assert client.get("/redoc").status_code == 404  # redoc would load assets from a CDN too
 
 

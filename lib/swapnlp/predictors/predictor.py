@@ -16,6 +16,7 @@ from swapnlp.common.from_params import Supplied
 from swapnlp.data import DatasetReader, Instance
 from swapnlp.models import Model
 from swapnlp.nn.precision import Precision, choose_precision
+from swapnlp.predictors.request import first_problem, request_model
 
 
 class Predictor(Registrable):
@@ -46,24 +47,22 @@ class Predictor(Registrable):
         raise NotImplementedError
 
     def validate(self, inputs: Any) -> JsonDict:
-        """Check a request: an object with every input field, each a non-empty string."""
-        if not isinstance(inputs, dict):
-            raise InputError(f"a prediction input must be a JSON object with {self.input_fields}, "
-                             f"got {type(inputs).__name__}")
-        for field in self.input_fields:
-            if field not in inputs:
-                raise InputError(f'missing field "{field}" (expected fields: {", ".join(self.input_fields)})', field)
-            if not isinstance(inputs[field], str):
-                raise InputError(f'field "{field}" must be a string, got {type(inputs[field]).__name__}', field)
-            if not inputs[field].strip():
-                raise InputError(f'field "{field}" is empty: give it some text', field)
+        """Check a request against the predictor's request model (predictors/request.py): an object with every
+        input field, each a non-blank string. A problem is an InputError naming the field."""
+        found = first_problem(request_model(tuple(self.input_fields)), inputs, self.input_fields)
+        if found is not None:
+            raise InputError(found.message, found.field)
         return inputs
 
     def predict_json(self, inputs: JsonDict) -> JsonDict:
         return self.predict_batch_json([inputs])[0]
 
     def predict_batch_json(self, inputs: List[JsonDict]) -> List[JsonDict]:
-        instances = [self._json_to_instance(self.validate(item)) for item in inputs]
+        return self.predict_validated_json([self.validate(item) for item in inputs])
+
+    def predict_validated_json(self, inputs: List[JsonDict]) -> List[JsonDict]:
+        """Predictions for inputs already checked against the request model (the server's FastAPI did)."""
+        instances = [self._json_to_instance(item) for item in inputs]
         with self.precision.autocast(self.model.device()):
             outputs = self.model.forward_on_instances(instances)
         return [self.format_output(output) for output in outputs]

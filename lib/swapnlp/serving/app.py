@@ -8,30 +8,34 @@
     GET  /health           {"status": "ok", ...}
     GET  /docs             the API reference, rendered here from /openapi.json (no assets from the internet)
 
-Bad requests get a 4xx JSON answer {"detail": "what is wrong and how to fix it", "field": "sentence"}
-(see validation.py), and the server logs one line per kind of rejection, not one per request
+Request bodies are checked by FastAPI against the predictor's request model (predictors/request.py), so
+/openapi.json describes them; the raw body is read first under the size and time limits (validation.py).
+Bad requests get a 4xx JSON answer {"detail": "what is wrong and how to fix it", "field": "sentence"}, and the server logs one line per kind of rejection, not one per request
 (rejections.py); concurrent requests share predictor calls through a MicroBatcher (batching.py).
 """
 
-from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, List, Optional, Sequence, Union
+from typing import Any, AsyncIterator, Callable, Coroutine, Dict, List, Optional, Sequence, Union
 
-from fastapi import FastAPI, Request
+from fastapi import Body, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from typing_extensions import Annotated
 
 from swapnlp.common.errors import ConfigurationError, InputError
+from swapnlp.predictors.request import problem, request_model
 from swapnlp.serving.batching import MicroBatcher
 from swapnlp.serving.docs import render_docs
 from swapnlp.serving.rejections import Rejections
-from swapnlp.serving.validation import Limits, RequestError, check_batch, check_item, parse_json
+from swapnlp.serving.validation import STATUS, Limits, RequestError, parse_json, read_body
 
 PAGE_DIR = Path(__file__).with_name("page")
 DEFAULT_TITLE = "Swappable NLP demo"
@@ -68,7 +72,8 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
         raise ConfigurationError(f"--field-name {unknown[0]}: {type(predictor).__name__} reads the field(s) "
                                  f"{', '.join(declared)}; leave --field-name out to use them.")
     page_dir = _check_static_dir(static_dir) if static_dir is not None else PAGE_DIR
-    batcher = MicroBatcher(predictor.predict_batch_json, max_batch_size=max_batch_size, max_wait_ms=max_wait_ms)
+    predict_checked = getattr(predictor, "predict_validated_json", predictor.predict_batch_json)  # checked once
+    batcher = MicroBatcher(predict_checked, max_batch_size=max_batch_size, max_wait_ms=max_wait_ms)
     schema = {"title": title or DEFAULT_TITLE, "fields": fields, "labels": _labels(predictor, model_info),
               "predictor": type(predictor).__name__, "model": model_info or {}, "limits": limits.as_dict()}
 
@@ -80,9 +85,22 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
 
     app = FastAPI(title=schema["title"], description="Predictions from a swapnlp model, and its demo page.",
                   docs_url=None, redoc_url=None, lifespan=lifespan, default_response_class=AsciiJSONResponse)
+    app.router.route_class = _limited_route(limits)
+    example = {name: "a gripping , beautifully acted film" for name in fields}
+    Item = request_model(tuple(fields), limits.max_text_chars)  # noqa: N806  (a class)
+    Body1 = Annotated[Item, Body(openapi_examples={"one": {"value": example}})]  # noqa: N806
+    Items = Annotated[List[Item], Body(min_length=1, max_length=limits.max_batch_items,  # noqa: N806
+                                       openapi_examples={"two": {"value": [example, example]}})]
     app.state.batcher, app.state.schema, app.state.limits = batcher, schema, limits
     rejections = app.state.rejections = Rejections()
-    example = {name: "a gripping , beautifully acted film" for name in fields}
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_body(request: Request, error: RequestValidationError) -> JSONResponse:
+        found = problem(error.errors()[0], fields, getattr(request.state, "json", None),
+                        batch=request.url.path == "/predict_batch")
+        rejections.note(STATUS[found.kind], found.message, found.field)
+        return AsciiJSONResponse({"detail": found.message, "field": found.field or None},
+                                 status_code=STATUS[found.kind])
 
     @app.exception_handler(RequestError)
     async def bad_request(request: Request, error: RequestError) -> JSONResponse:
@@ -111,17 +129,15 @@ def create_app(predictor: Any, *, title: Optional[str] = None, field_names: Opti
         return AsciiJSONResponse({"detail": f"the model failed on this request: {type(error).__name__}: {error}",
                                   "field": None}, status_code=500)
 
-    @app.post("/predict", summary="Predict one input", openapi_extra=_body_doc(fields, example, batch=False))
-    async def predict(request: Request) -> Any:
+    @app.post("/predict", summary="Predict one input")
+    async def predict(item: Body1) -> Any:
         """One JSON object with the model's text field(s); answers the prediction (label and probs)."""
-        item = check_item(parse_json(await _read_body(request, limits)), fields, limits)
-        return await _predicted(batcher, [item], one=True)
+        return await _predicted(batcher, [item.model_dump()], one=True)
 
-    @app.post("/predict_batch", summary="Predict a list of inputs", openapi_extra=_body_doc(fields, example, batch=True))
-    async def predict_batch(request: Request) -> Any:
+    @app.post("/predict_batch", summary="Predict a list of inputs")
+    async def predict_batch(items: Items) -> Any:
         """A JSON list of input objects (at most limits.max_batch_items); answers a list of predictions, in order."""
-        items = check_batch(parse_json(await _read_body(request, limits)), fields, limits)
-        return await _predicted(batcher, items, one=False)
+        return await _predicted(batcher, [item.model_dump() for item in items], one=False)
 
     @app.get("/predict", include_in_schema=False)
     @app.get("/predict_batch", include_in_schema=False)
@@ -183,31 +199,27 @@ async def _predicted(batcher: MicroBatcher, items: List[Dict[str, Any]], one: bo
         raise ModelFailure(error) from error
 
 
-async def _read_body(request: Request, limits: Limits) -> bytes:
-    """The request body, refused with a 413 as soon as it is longer than `limits.max_body_bytes`, and with a
-    408 when it takes longer than `limits.body_timeout_s` to arrive."""
-    too_large = RequestError(413, f"the request body is larger than {limits.max_body_bytes:,} bytes: send "
-                                  f"shorter texts or smaller batches")
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared[:20]) > limits.max_body_bytes:
-        raise too_large
-    chunks: List[bytes] = []
-    size = 0
+def _limited_route(limits: Limits) -> type:
+    """A route class that reads a POST body under `limits` (413 / 408) and checks it is JSON (400) before
+    FastAPI parses and validates it against the request model."""
 
-    async def read() -> None:
-        nonlocal size
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limits.max_body_bytes:
-                raise too_large
-            chunks.append(chunk)
+    class LimitedRoute(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
 
-    try:
-        await asyncio.wait_for(read(), timeout=limits.body_timeout_s)
-    except asyncio.TimeoutError:
-        raise RequestError(408, f"the request body took longer than {limits.body_timeout_s:g} s to arrive: "
-                                f"send it at once") from None
-    return b"".join(chunks)
+            async def limited(request: Request) -> Response:
+                if request.method == "POST":
+                    body = await read_body(request, limits)
+                    request.state.json = request._json = parse_json(body)  # FastAPI takes the parsed JSON
+                    request._body = body  # from here, as JSON whatever content type the client declared
+                    request.scope["headers"] = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"
+                                                ] + [(b"content-type", b"application/json")]
+                    request.__dict__.pop("_headers", None)
+                return await handler(request)
+
+            return limited
+
+    return LimitedRoute
 
 
 def _check_static_dir(static_dir: Union[str, Path]) -> Path:
@@ -224,11 +236,3 @@ def _labels(predictor: Any, model_info: Optional[Dict[str, Any]]) -> List[str]:
     if callable(getattr(predictor, "labels", None)):
         return list(predictor.labels())
     return list((model_info or {}).get("labels", []))
-
-
-def _body_doc(fields: List[str], example: Dict[str, str], batch: bool) -> Dict[str, Any]:
-    item = {"type": "object", "required": fields, "properties": {name: {"type": "string", "minLength": 1}
-                                                               for name in fields}}
-    schema = {"type": "array", "items": item, "minItems": 1} if batch else item
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": schema, "example": [example, example] if batch else example}}}}

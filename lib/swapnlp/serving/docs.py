@@ -35,7 +35,9 @@ def render_docs(openapi: Dict[str, Any], title: str, base_url: str = "http://127
 
 def _curl(base_url: str, method: str, path: str, operation: Dict[str, Any]) -> str:
     content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-    if method != "post" or "example" not in content:
+    examples = [content["example"]] if "example" in content else [
+        example["value"] for example in content.get("examples", {}).values() if "value" in example]
+    if method != "post" or not examples:
         return f"curl {base_url}{path}"
-    body = json.dumps(content["example"]).replace("'", "'\\''")
+    body = json.dumps(examples[0]).replace("'", "'\\''")
     return f"curl -X POST {base_url}{path} -H 'Content-Type: application/json' -d '{body}'"

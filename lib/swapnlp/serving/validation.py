@@ -1,7 +1,9 @@
 """Checking prediction requests before they reach the model: every rejection names the field and the fix.
 
 A request body is JSON: one object of text fields for POST /predict (`{"sentence": "a fine film"}`), a list
-of such objects for POST /predict_batch. What is wrong comes back as a `RequestError` with an HTTP status:
+of such objects for POST /predict_batch. The body is read here (under the size and time limits) and parsed;
+its fields are checked by FastAPI with the predictor's request model (predictors/request.py). What is wrong
+comes back with an HTTP status:
 
     400  the body is not JSON (or holds a number too long to read), or not the right shape (an object / a list)
     408  the body took longer than `Limits.body_timeout_s` to arrive
@@ -11,9 +13,13 @@ of such objects for POST /predict_batch. What is wrong comes back as a `RequestE
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List
+
+# a problem's kind (predictors/request.py) -> its HTTP status
+STATUS = {"shape": 400, "missing": 422, "type": 422, "empty": 422, "too_long": 413, "batch_size": 413}
 
 
 @dataclass(frozen=True)
@@ -56,49 +62,28 @@ def parse_json(body: bytes) -> Any:
         raise RequestError(400, "the request body holds a number too long to read (over 4,300 digits)") from None
 
 
-def check_item(item: Any, fields: Sequence[str], limits: Limits, where: str = "") -> Dict[str, Any]:
-    """One prediction input: a JSON object with every field in `fields`, each a non-empty string of at most
-    `limits.max_text_chars` characters. `where` prefixes the field name in messages ("item 3: ")."""
-    expected = ", ".join(f'"{name}"' for name in fields)
-    if not isinstance(item, dict):
-        raise RequestError(400, f"{where}expected a JSON object with the field(s) {expected}, "
-                                f"got {_json_type(item)}")
-    for name in fields:
-        if name not in item:
-            raise RequestError(422, f'{where}missing field "{name}" (this model reads the field(s) {expected})', name)
-        value = item[name]
-        if not isinstance(value, str):
-            raise RequestError(422, f'{where}field "{name}" must be a string (text), got {_json_type(value)}', name)
-        if not value.strip():
-            raise RequestError(422, f'{where}field "{name}" is empty: give it some text', name)
-        if len(value) > limits.max_text_chars:
-            raise RequestError(413, f'{where}field "{name}" is {len(value):,} characters long; the limit is '
-                                    f"{limits.max_text_chars:,}: shorten the text", name)
-    return item
+async def read_body(request: Any, limits: Limits) -> bytes:
+    """The request body, refused with a 413 as soon as it is longer than `limits.max_body_bytes`, and with a
+    408 when it takes longer than `limits.body_timeout_s` to arrive."""
+    too_large = RequestError(413, f"the request body is larger than {limits.max_body_bytes:,} bytes: send "
+                                  f"shorter texts or smaller batches")
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared[:20]) > limits.max_body_bytes:
+        raise too_large
+    chunks: List[bytes] = []
+    size = 0
 
+    async def read() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limits.max_body_bytes:
+                raise too_large
+            chunks.append(chunk)
 
-def check_batch(items: Any, fields: Sequence[str], limits: Limits) -> List[Dict[str, Any]]:
-    """A batch: a JSON list of 1 to `limits.max_batch_items` prediction inputs."""
-    if not isinstance(items, list):
-        raise RequestError(400, f"POST /predict_batch takes a JSON list of objects, got {_json_type(items)}")
-    if not items:
-        raise RequestError(422, "the batch is empty: send a list of at least one object")
-    if len(items) > limits.max_batch_items:
-        raise RequestError(413, f"the batch has {len(items)} items; the limit is {limits.max_batch_items}: "
-                                f"split it into smaller batches")
-    return [check_item(item, fields, limits, where=f"item {index}: ") for index, item in enumerate(items)]
-
-
-def _json_type(value: Any) -> str:
-    """The JSON name of a parsed value's type (object, array, string, number, boolean, null)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    try:
+        await asyncio.wait_for(read(), timeout=limits.body_timeout_s)
+    except asyncio.TimeoutError:
+        raise RequestError(408, f"the request body took longer than {limits.body_timeout_s:g} s to arrive: "
+                                f"send it at once") from None
+    return b"".join(chunks)
