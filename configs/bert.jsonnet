@@ -36,7 +36,7 @@ local segment_length = 256;
                                               "max_length": segment_length, "attention_dropout": 0.0}}},
     // all-MiniLM-L6-v2 was trained to be read by averaging its vectors, so we average them ("bert_pooler"
     // would take the [CLS] vector instead); the pooler takes its size from the model
-    "encoder": {"type": "mean_pooler", "pretrained_model": model_name},
+    "encoder": {"type": "mean_pooler", "model_name": model_name},
   },
   "data_loader": {"batch_size": 16, "shuffle": true, "bucket": true},
   "trainer": {

@@ -10,7 +10,7 @@ boe + {
   "dataset_reader"+: {"max_tokens": 256, "truncation": "tail"},
   "vocabulary": {"min_count": {"tokens": 3}},
   "model"+: {
-    "encoder": {"type": "lstm", "input_size": embedding_dim, "hidden_size": 32, "bidirectional": true},
+    "encoder": {"type": "lstm", "embedding_dim": embedding_dim, "hidden_size": 32, "bidirectional": true},
     "dropout": 0.5,
   },
   "trainer"+: {"optimizer"+: {"lr": 0.001}, "num_epochs": 10, "patience": 3},

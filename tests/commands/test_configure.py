@@ -141,7 +141,7 @@ def test_the_prompts(monkeypatch, tmp_path, tiny_dataset, capsys):
     assert 'model.encoder.hidden_size: expected int, got str "abc"' in out
     assert "✅ every component builds" in out
     config = Params.from_file(target).as_dict()
-    assert config["model"]["encoder"] == {"type": "lstm", "input_size": 64, "hidden_size": 12}
+    assert config["model"]["encoder"] == {"type": "lstm", "embedding_dim": 64, "hidden_size": 12}
     assert config["train_data_path"] == str(tiny_dataset.train) and "test_data_path" not in config
     assert any("[12/15] model.encoder: a Seq2VecEncoder" in line for line in out.splitlines())
 

@@ -26,6 +26,9 @@ def test_the_starter_is_the_bag_of_embeddings_config():
     choices = ConfigChoices.starter("some/folder")
     assert choices.to_config() == starter_config("some/folder")
     assert choices.problems() == {}
+    config = Params.from_file(ROOT / "configs" / "bag_of_embeddings.jsonnet").as_dict()
+    starter = starter_config("data/movie_review")
+    assert contains(starter, config) and set(starter) == set(config)  # only default "type"s are added
 
 
 @pytest.mark.parametrize("name", ["bag_of_embeddings", "cnn", "lstm"])
@@ -44,17 +47,17 @@ def test_choosing_an_encoder_makes_a_buildable_config():
     assert encoder == {"type": "cnn", "embedding_dim": 64, "num_filters": 32}  # averaged dropped: cnn has none
     assert choices.problems() == {}
     choices.choose("model.encoder", "lstm")
-    assert choices.to_config()["model"]["encoder"] == {"type": "lstm", "input_size": 64, "hidden_size": 64}
+    assert choices.to_config()["model"]["encoder"] == {"type": "lstm", "embedding_dim": 64, "hidden_size": 64}
 
 
 def test_the_encoder_input_size_follows_the_embedder_until_set_by_hand():
     choices = ConfigChoices.starter()
     choices.choose("model.encoder", "gru")
     choices.set("model.embedder.token_embedders.tokens.embedding_dim", 24)
-    assert choices.value("model.encoder.input_size") == 24
-    choices.set("model.encoder.input_size", 10)  # the learner's own (wrong) value stays, and is reported
+    assert choices.value("model.encoder.embedding_dim") == 24
+    choices.set("model.encoder.embedding_dim", 10)  # the learner's own (wrong) value stays, and is reported
     choices.set("model.embedder.token_embedders.tokens.embedding_dim", 32)
-    assert choices.value("model.encoder.input_size") == 10
+    assert choices.value("model.encoder.embedding_dim") == 10
     assert "gives 32-dim vectors but model.encoder expects 10-dim" in choices.problems()["model"]
 
 

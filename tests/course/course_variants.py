@@ -381,7 +381,7 @@ NBVAL_WRONG["3.1"] = WRONG_3_1["the baseline's learning rate"]
 
 # ------------------------------------------------------------------------------------------------- 3.5
 # The body of write_module(folder): writes my_encoders.py, returns the encoder's config.
-def _module_3_5(name: str, init: str, output_dim: str, forward: str, config: str) -> str:
+def _module_3_5(name: str, init: str, output_dim: str, forward: str, config: str, body: str = "") -> str:
     source = f"""
 import torch
 from swapnlp.modules import Seq2VecEncoder
@@ -392,7 +392,7 @@ class LearnerEncoder(Seq2VecEncoder):
     def __init__(self, embedding_dim: int{init}) -> None:
         super().__init__()
         self.embedding_dim = embedding_dim
-{{body}}
+{body}
     def get_input_dim(self):
         return self.embedding_dim
 
@@ -407,7 +407,7 @@ class LearnerEncoder(Seq2VecEncoder):
 
 def _encoder_3_5(name="learner_pool", init="", body="", output_dim="self.embedding_dim", forward="",
                  config='{"type": "learner_pool", "embedding_dim": 16}') -> str:
-    return _module_3_5(name, init, output_dim, forward, config).replace("{body}", body)
+    return _module_3_5(name, init, output_dim, forward, config, body)
 
 
 _MAX = """        keep = mask.unsqueeze(-1)
@@ -419,14 +419,14 @@ ALTERNATIVES_3_5 = {
         forward="""        scores = self.score(tokens).squeeze(-1).masked_fill(~mask, -1e4)
         weights = torch.softmax(scores, dim=-1).unsqueeze(-1)
         return (weights * tokens).sum(dim=1)""", config='{"type": "attention_pool", "embedding_dim": 16}'),
-    "first and last real token, with a width parameter": _encoder_3_5(
-        name="ends_projected", init=", width: int = 24",
-        body="        self.project = torch.nn.Linear(2 * embedding_dim, width)\n        self.width = width\n",
+    "a projected mean, with a width parameter": _encoder_3_5(
+        name="projected_mean", init=", width: int = 24",
+        body="        self.project = torch.nn.Linear(embedding_dim, width)\n        self.width = width\n",
         output_dim="self.width",
-        forward="""        last = mask.long().sum(dim=1) - 1
-        ends = torch.cat([tokens[:, 0], tokens[torch.arange(tokens.shape[0]), last]], dim=-1)
-        return torch.tanh(self.project(ends))""",
-        config='{"type": "ends_projected", "embedding_dim": 16, "width": 12}'),
+        forward="""        keep = mask.unsqueeze(-1)
+        projected = torch.tanh(self.project(tokens))
+        return (projected * keep).sum(dim=1) / keep.sum(dim=1).clamp(min=1)""",
+        config='{"type": "projected_mean", "embedding_dim": 16, "width": 12}'),
 }
 ALTERNATIVE_3_5 = ALTERNATIVES_3_5["max pooling"]
 WRONG_3_5: Dict[str, Tuple[str, str]] = {

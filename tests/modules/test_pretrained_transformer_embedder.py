@@ -187,7 +187,7 @@ def test_attention_dropout_out_of_range_is_a_clear_error(tiny_bert):
 def test_bert_pooler_starts_from_the_pretrained_pooler_weights(tiny_bert):
     from transformers import AutoModel
 
-    pooler = Seq2VecEncoder.from_params({"type": "bert_pooler", "pretrained_model": tiny_bert})
+    pooler = Seq2VecEncoder.from_params({"type": "bert_pooler", "model_name": tiny_bert})
     reference = AutoModel.from_pretrained(tiny_bert).pooler.dense
     assert isinstance(pooler, BertPooler) and pooler.loaded_pretrained_weights
     assert torch.equal(pooler.dense.weight, reference.weight)
@@ -213,7 +213,7 @@ def test_cls_pooler_takes_the_first_or_the_last_real_token():
 @pytest.mark.parametrize("architecture", ["bert", "roberta", "distilbert"])
 def test_mean_pooler_averages_the_real_tokens_at_the_models_size(tiny_transformers, architecture):
     folder = str(tiny_transformers[architecture])
-    pooler = Seq2VecEncoder.from_params({"type": "mean_pooler", "pretrained_model": folder})
+    pooler = Seq2VecEncoder.from_params({"type": "mean_pooler", "model_name": folder})
     assert isinstance(pooler, MeanPooler) and pooler.get_input_dim() == pooler.get_output_dim() == 32
     assert list(pooler.parameters()) == []
     tokens = torch.randn(2, 4, 32)

@@ -21,17 +21,17 @@ CONFIGS: Dict[str, Dict[str, Any]] = {
     "cnn": {"type": "cnn", "embedding_dim": DIM, "num_filters": 3},
     "cnn_projected": {"type": "cnn", "embedding_dim": DIM, "num_filters": 2, "ngram_filter_sizes": [1, 4],
                       "conv_layer_activation": "tanh", "output_dim": 5},
-    "lstm": {"type": "lstm", "input_size": DIM, "hidden_size": 6},
-    "lstm_bi_2layers": {"type": "lstm", "input_size": DIM, "hidden_size": 6, "num_layers": 2,
+    "lstm": {"type": "lstm", "embedding_dim": DIM, "hidden_size": 6},
+    "lstm_bi_2layers": {"type": "lstm", "embedding_dim": DIM, "hidden_size": 6, "num_layers": 2,
                         "bidirectional": True, "dropout": 0.2},
-    "gru": {"type": "gru", "input_size": DIM, "hidden_size": 6},
-    "gru_bi": {"type": "gru", "input_size": DIM, "hidden_size": 6, "bidirectional": True},
-    "transformer": {"type": "transformer", "input_dim": DIM, "num_attention_heads": 2,
+    "gru": {"type": "gru", "embedding_dim": DIM, "hidden_size": 6},
+    "gru_bi": {"type": "gru", "embedding_dim": DIM, "hidden_size": 6, "bidirectional": True},
+    "transformer": {"type": "transformer", "embedding_dim": DIM, "num_attention_heads": 2,
                     "feedforward_hidden_dim": 16},
-    "transformer_embedding_max": {"type": "transformer", "input_dim": DIM, "num_layers": 1,
+    "transformer_embedding_max": {"type": "transformer", "embedding_dim": DIM, "num_layers": 1,
                                   "num_attention_heads": 4, "feedforward_hidden_dim": 16,
                                   "positional_encoding": "embedding", "max_length": 32, "pooling": "max"},
-    "transformer_nopos_first": {"type": "transformer", "input_dim": DIM, "num_layers": 1,
+    "transformer_nopos_first": {"type": "transformer", "embedding_dim": DIM, "num_layers": 1,
                                 "num_attention_heads": 2, "feedforward_hidden_dim": 16,
                                 "positional_encoding": None, "pooling": "first"},
 }
@@ -161,9 +161,9 @@ def test_cnn_rejects_an_unknown_activation() -> None:
 
 def test_transformer_config_errors_are_clear() -> None:
     with pytest.raises(ConfigurationError, match="divisible by num_attention_heads"):
-        Seq2VecEncoder.from_params({"type": "transformer", "input_dim": 10, "num_attention_heads": 4})
+        Seq2VecEncoder.from_params({"type": "transformer", "embedding_dim": 10, "num_attention_heads": 4})
     with pytest.raises(ConfigurationError, match="pooling"):
-        Seq2VecEncoder.from_params({"type": "transformer", "input_dim": 8, "pooling": "avg"})
+        Seq2VecEncoder.from_params({"type": "transformer", "embedding_dim": 8, "pooling": "avg"})
 
 
 def test_transformer_uses_word_order_only_with_positions() -> None:
@@ -180,3 +180,19 @@ def test_transformer_longer_than_max_length_is_a_clear_error() -> None:
     encoder = build("transformer_embedding_max")
     with pytest.raises(ValueError, match="max_length"):
         encoder(torch.randn(1, 33, DIM))
+
+
+@pytest.mark.parametrize("config, key", [
+    ({"type": "lstm", "input_size": 4, "hidden_size": 3}, "input_size"),
+    ({"type": "transformer", "input_dim": 4, "num_attention_heads": 2, "num_layers": 1}, "input_dim"),
+])
+def test_older_spellings_of_the_input_size_are_read_with_a_notice(config, key, capsys):
+    encoder = Seq2VecEncoder.from_params(dict(config))
+    assert encoder.get_input_dim() == 4
+    out = capsys.readouterr().out
+    assert f"notice: {key} is the older name of embedding_dim" in out and out.count("\n") == 1
+
+
+def test_an_older_spelling_is_not_read_when_both_are_given():
+    with pytest.raises(ConfigurationError, match='unknown key "input_size"'):
+        Seq2VecEncoder.from_params({"type": "lstm", "input_size": 4, "embedding_dim": 4, "hidden_size": 3})

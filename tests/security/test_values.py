@@ -32,8 +32,8 @@ def one_error_line(capsys):
     return errors[0]
 
 
-LSTM = {"type": "lstm", "input_size": 8, "hidden_size": 4}
-TRANSFORMER = {"type": "transformer", "input_dim": 8, "num_attention_heads": 2}
+LSTM = {"type": "lstm", "embedding_dim": 8, "hidden_size": 4}
+TRANSFORMER = {"type": "transformer", "embedding_dim": 8, "num_attention_heads": 2}
 
 
 @pytest.mark.parametrize("key, value, message", [

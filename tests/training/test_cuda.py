@@ -55,7 +55,7 @@ def test_a_transformer_fine_tunes_on_the_gpu_with_bf16(tiny_config, tiny_bert, t
     config["dataset_reader"]["token_indexers"] = {"bert": {"type": "pretrained_transformer", "model_name": tiny_bert}}
     config["model"]["embedder"] = {"token_embedders": {"bert": {"type": "pretrained_transformer",
                                                                 "model_name": tiny_bert, "attention_dropout": 0.0}}}
-    config["model"]["encoder"] = {"type": "mean_pooler", "pretrained_model": tiny_bert}
+    config["model"]["encoder"] = {"type": "mean_pooler", "model_name": tiny_bert}
     config["trainer"]["optimizer"] = {"type": "huggingface_adamw", "lr": 1e-3}
     model, metrics = _train(config, tmp_path / "bert", cuda_device=0, autocast=True)
     assert next(model.parameters()).is_cuda

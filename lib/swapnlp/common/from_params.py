@@ -195,6 +195,10 @@ def _construct_object(cls: type, params: Params, path: str, extras: Dict[str, An
     parameters = constructor_parameters(cls, constructor)
     schema = {p.name: type_name(p.annotation) for p in parameters}
     what = _describe_class(cls)
+    for old, new in older_names(cls, schema).items():
+        if old in params and new not in params:
+            print(f'notice: {prefix}{old} is the older name of {prefix}{new} ({what}); read as {new}')
+            params[new] = params.pop(old)
     kwargs: Dict[str, Any] = {}
     for parameter in parameters:
         if parameter.name in params:
@@ -216,6 +220,13 @@ def _construct_object(cls: type, params: Params, path: str, extras: Dict[str, An
         if error.located:
             raise
         raise error.at(prefix) from None
+
+
+def older_names(cls: type, schema: Mapping[str, Any]) -> Dict[str, str]:
+    """{older key: its name now} from the class's `config_aliases` (inherited), for keys the constructor does
+    not take itself (a learner's class with its own `input_dim` keeps it)."""
+    aliases = getattr(cls, "config_aliases", None) or {}
+    return {old: new for old, new in aliases.items() if old not in schema and new in schema}
 
 
 def _has_registry(cls: type) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from swapnlp.common.errors import ConfigurationError, did_you_mean
-from swapnlp.common.from_params import construct_value
+from swapnlp.common.from_params import construct_value, older_names
 from swapnlp.configure.components import ParameterInfo, component_info, top_level_info
 from swapnlp.configure.jsonnet_writer import write_jsonnet
 from swapnlp.configure.slots import Slot, SlotDict, config_of, groups, join, walk
@@ -164,6 +164,10 @@ class ConfigChoices:
                 raise ConfigurationError(f"{parent_path} is left out: choose its type first "
                                          f"({', '.join(parent.base.list_available())}).")
             parameter = parent.parameter(key)
+            newer = older_names(parent.info.cls, {p.name: p for p in parent.parameters}).get(key) if parent.info else None
+            if parameter is None and newer is not None:  # an older spelling (input_size): set the key it names now
+                self.set(join(parent_path, newer), value)
+                return
             if parameter is None:
                 known = [p.name for p in parent.parameters]
                 what = f'{parent.name} ({parent.info.cls.__name__})' if parent.info else "this component"

@@ -1,4 +1,5 @@
-"""Where the wizard starts: the course's first model (configs/bag_of_embeddings.jsonnet), every step made.
+"""Where the wizard starts: the course's first model, every step made: configs/bag_of_embeddings.jsonnet with
+the "type" of each default implementation written out (tests/configure/test_choices.py checks they agree).
 
 `swapnlp configure --defaults` writes exactly this (plus what `--set` changes); the widgets and the
 terminal prompts show it as the current answer of each step.
@@ -21,6 +22,7 @@ def starter_config(data_dir: str = "data/movie_review") -> Dict[str, Any]:
             "tokenizer": {"type": "whitespace"},
             "token_indexers": {"tokens": {"type": "single_id"}},
         },
+        "vocabulary": {"type": "from_instances", "min_count": {"tokens": 2}},
         "data_loader": {"type": "simple", "batch_size": 16, "shuffle": True, "bucket": True},
         "model": {
             "type": "simple_classifier",
@@ -33,5 +35,6 @@ def starter_config(data_dir: str = "data/movie_review") -> Dict[str, Any]:
             "num_epochs": 20,
             "patience": 4,
             "validation_metric": "+accuracy",
+            "autocast": "auto",
         },
     }

@@ -1,7 +1,7 @@
-"""Load HuggingFace tokenizers and models once per process, from folders the catalog resolves.
+"""Load HuggingFace tokenizers, configs and models from the folders the catalog resolves (pretrained/catalog.py).
 
-A reader's tokenizer and its indexer both need the same tokenizer; the embedder and the pooler may both need
-the same model's weights. Loading them once keeps config-built pipelines as cheap as hand-built ones.
+Tokenizers are loaded once per process (a reader's tokenizer and its indexer share one); configs and models
+are read each time they are asked for: every embedder gets its own weights to train.
 """
 
 from __future__ import annotations

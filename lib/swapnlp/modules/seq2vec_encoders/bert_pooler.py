@@ -21,15 +21,15 @@ from swapnlp.pretrained.catalog import resolve_model_path
 
 @Seq2VecEncoder.register("bert_pooler")
 class BertPooler(Seq2VecEncoder):
-    """pretrained_model: the same name as the embedder's model_name (its hidden size and pooler weights).
+    """model_name: the same name as the embedder's model_name (its hidden size and pooler weights).
     requires_grad: train the pooler's dense layer. dropout: applied to the pooled vector."""
 
-    def __init__(self, pretrained_model: str, requires_grad: bool = True, dropout: float = 0.0) -> None:
+    def __init__(self, model_name: str, requires_grad: bool = True, dropout: float = 0.0) -> None:
         super().__init__()
         check_dropout("dropout", dropout)
-        hidden = get_config(pretrained_model).hidden_size
+        hidden = get_config(model_name).hidden_size
         self.dense = torch.nn.Linear(hidden, hidden)
-        weights = pretrained_pooler_weights(pretrained_model)
+        weights = pretrained_pooler_weights(model_name)
         self.loaded_pretrained_weights = weights is not None
         if weights is not None:
             self.dense.load_state_dict(weights)

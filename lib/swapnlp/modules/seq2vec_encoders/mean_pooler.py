@@ -21,11 +21,11 @@ from swapnlp.nn.util import masked_mean
 
 @Seq2VecEncoder.register("mean_pooler")
 class MeanPooler(Seq2VecEncoder):
-    """pretrained_model: the same name as the embedder's model_name (its hidden size). No parameters."""
+    """model_name: the same name as the embedder's model_name (its hidden size). No parameters."""
 
-    def __init__(self, pretrained_model: str) -> None:
+    def __init__(self, model_name: str) -> None:
         super().__init__()
-        self.hidden_size = get_config(pretrained_model).hidden_size
+        self.hidden_size = get_config(model_name).hidden_size
 
     def get_input_dim(self) -> int:
         return self.hidden_size

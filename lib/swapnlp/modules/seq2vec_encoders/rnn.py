@@ -1,6 +1,6 @@
 """Recurrent encoders ("lstm", "gru"): read the text token by token; the final hidden state is the vector.
 
-    forward(tokens: (batch, num_tokens, input_size), mask: (batch, num_tokens) bool or None)
+    forward(tokens: (batch, num_tokens, embedding_dim), mask: (batch, num_tokens) bool or None)
         -> (batch, hidden_size), or (batch, 2 * hidden_size) when bidirectional
            (the forward direction's last state, then the backward direction's)
 
@@ -27,25 +27,25 @@ class _RnnSeq2VecEncoder(Seq2VecEncoder):
 
     def __init__(
         self,
-        input_size: int,
+        embedding_dim: int,
         hidden_size: int,
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        check_range("input_size", input_size, at_least=1)
+        check_range("embedding_dim", embedding_dim, at_least=1)
         check_range("hidden_size", hidden_size, at_least=1)
         check_range("num_layers", num_layers, at_least=1)
         check_dropout("dropout", dropout)
-        self.input_size = input_size
+        self.embedding_dim = embedding_dim
         self.hidden_size = hidden_size
         self.bidirectional = bidirectional
-        self.rnn = self.rnn_class(input_size, hidden_size, num_layers=num_layers, batch_first=True,
+        self.rnn = self.rnn_class(embedding_dim, hidden_size, num_layers=num_layers, batch_first=True,
                                   bidirectional=bidirectional, dropout=dropout)
 
     def get_input_dim(self) -> int:
-        return self.input_size
+        return self.embedding_dim
 
     def get_output_dim(self) -> int:
         return self.hidden_size * (2 if self.bidirectional else 1)

@@ -1,7 +1,7 @@
 """TransformerSeq2VecEncoder ("transformer"): a small Transformer encoder (self-attention), then pooling.
 
-    forward(tokens: (batch, num_tokens, input_dim), mask: (batch, num_tokens) bool or None)
-        -> (batch, input_dim)
+    forward(tokens: (batch, num_tokens, embedding_dim), mask: (batch, num_tokens) bool or None)
+        -> (batch, embedding_dim)
 
 Self-attention sees no word order, so a positional encoding is added first: fixed "sinusoidal" waves,
 a learned "embedding" per position (up to `max_length`), or None. Padded positions are hidden from the
@@ -26,7 +26,7 @@ from swapnlp.nn.util import masked_mean
 class TransformerSeq2VecEncoder(Seq2VecEncoder):
     def __init__(
         self,
-        input_dim: int,
+        embedding_dim: int,
         num_layers: int = 2,
         num_attention_heads: int = 4,
         feedforward_hidden_dim: int = 256,
@@ -36,39 +36,39 @@ class TransformerSeq2VecEncoder(Seq2VecEncoder):
         pooling: Literal["mean", "max", "first"] = "mean",
     ) -> None:
         super().__init__()
-        for key, value in (("input_dim", input_dim), ("num_layers", num_layers),
+        for key, value in (("embedding_dim", embedding_dim), ("num_layers", num_layers),
                            ("num_attention_heads", num_attention_heads),
                            ("feedforward_hidden_dim", feedforward_hidden_dim), ("max_length", max_length)):
             check_range(key, value, at_least=1)
         check_dropout("dropout", dropout)
-        if input_dim % num_attention_heads != 0:
+        if embedding_dim % num_attention_heads != 0:
             raise ConfigurationError(
-                f"transformer input_dim ({input_dim}) must be divisible by num_attention_heads "
-                f"({num_attention_heads}): each head gets input_dim / num_attention_heads numbers.")
+                f"transformer embedding_dim ({embedding_dim}) must be divisible by num_attention_heads "
+                f"({num_attention_heads}): each head gets embedding_dim / num_attention_heads numbers.")
         if positional_encoding not in ("sinusoidal", "embedding", None):
             raise ConfigurationError(f'transformer positional_encoding must be "sinusoidal", "embedding" or '
                                      f"null, got {positional_encoding!r}.")
         if pooling not in ("mean", "max", "first"):
             raise ConfigurationError(f'transformer pooling must be "mean", "max" or "first", got {pooling!r}.')
-        self.input_dim = input_dim
+        self.embedding_dim = embedding_dim
         self.max_length = max_length
         self.pooling = pooling
         self.positional_encoding = positional_encoding
         if positional_encoding == "sinusoidal":
-            self.register_buffer("positions", sinusoidal_positions(max_length, input_dim), persistent=False)
+            self.register_buffer("positions", sinusoidal_positions(max_length, embedding_dim), persistent=False)
         elif positional_encoding == "embedding":
-            self.position_embedding = torch.nn.Embedding(max_length, input_dim)
-        layer = torch.nn.TransformerEncoderLayer(input_dim, num_attention_heads, feedforward_hidden_dim,
+            self.position_embedding = torch.nn.Embedding(max_length, embedding_dim)
+        layer = torch.nn.TransformerEncoderLayer(embedding_dim, num_attention_heads, feedforward_hidden_dim,
                                                  dropout, batch_first=True)
         # enable_nested_tensor=False: torch's nested-tensor fast path (eval mode) handles padded positions
         # its own way; one code path keeps the results independent of the padding
         self.encoder = torch.nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
 
     def get_input_dim(self) -> int:
-        return self.input_dim
+        return self.embedding_dim
 
     def get_output_dim(self) -> int:
-        return self.input_dim
+        return self.embedding_dim
 
     def forward(self, tokens: torch.Tensor, mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         batch_size, num_tokens, _ = tokens.shape
@@ -85,7 +85,7 @@ class TransformerSeq2VecEncoder(Seq2VecEncoder):
         empty = ~mask.any(dim=1)  # (batch,) rows with no tokens
         # a row whose every key is hidden would give NaN attention: let empty rows attend, zero them later
         hidden_keys = ~mask & ~empty.unsqueeze(1)
-        encoded = self.encoder(tokens, src_key_padding_mask=hidden_keys)  # (batch, num_tokens, input_dim)
+        encoded = self.encoder(tokens, src_key_padding_mask=hidden_keys)  # (batch, num_tokens, embedding_dim)
 
         if self.pooling == "mean":
             pooled = masked_mean(encoded, mask, dim=1)
