@@ -19,7 +19,8 @@ from browser_support import ROOT, jupyter_lab, launch_chromium, require_chromium
 TOKEN = "swapnlp-browser-test"
 SOLUTION = "solutions/1.1-text-to-instance.ipynb"
 EXERCISE = "exercises/1.1-text-to-instance.ipynb"
-NOTEBOOKS = ["index.ipynb", SOLUTION, EXERCISE]
+CHAPTER = "chapters/04-where-to-go-next.ipynb"
+NOTEBOOKS = ["index.ipynb", SOLUTION, EXERCISE, CHAPTER]
 
 pytestmark = pytest.mark.browser
 playwright_api = require_chromium()
@@ -96,6 +97,19 @@ def test_jupyterlab_does_not_ask_about_news_for_this_project(lab, page):
     page.locator(".jp-Notebook .jp-RenderedMarkdown h1", has_text="Swappable NLP").wait_for(timeout=60_000)
     page.wait_for_timeout(5_000)  # the prompt comes a moment after start-up when it comes
     assert page.get_by_text("Jupyter news").count() == 0
+
+
+def test_a_chapters_answers_stay_hidden_until_the_learner_opens_them(lab, page):
+    page.goto(f"{lab[0]}/lab/workspaces/chapter/tree/{CHAPTER}?reset&token={TOKEN}")
+    page.locator(".jp-Notebook .jp-RenderedMarkdown h2", has_text="Check your understanding").wait_for(timeout=60_000)
+    summaries = page.locator(".jp-Notebook .jp-RenderedMarkdown details summary", has_text="Show the answer")
+    assert summaries.count() >= 3  # rendered as <details>, not shown as raw HTML
+    first = page.locator(".jp-Notebook .jp-RenderedMarkdown details").first
+    answer = first.locator("p").first
+    assert not answer.is_visible()
+    summaries.first.click()
+    answer.wait_for(state="visible", timeout=10_000)
+    assert len(answer.inner_text().split()) >= 8
 
 
 def checks_of(progress_file: Path, exercise_id: str) -> dict:
