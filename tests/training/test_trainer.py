@@ -146,16 +146,19 @@ def test_the_best_epoch_weights_are_kept(tiny_dataset, tiny_config, tmp_path, mo
     scores = iter([0.5, 0.9, 0.7])
     bias = model.classifier.bias
 
-    def scripted_epoch(loader, training, description):
-        if training:
-            with torch.no_grad():
-                bias.add_(1.0)  # "training" moves the weights by +1 per epoch
-        return {"loss": 1.0, "accuracy": next(scores) if not training else 0.0}
+    def scripted_epoch(loader, description):
+        with torch.no_grad():
+            bias.add_(1.0)  # "training" moves the weights by +1 per epoch
+        return {"loss": 1.0, "accuracy": 0.0}
+
+    def scripted_validation(*args, **kwargs):
+        return {"loss": 1.0, "accuracy": next(scores)}
 
     with torch.no_grad():
         bias.zero_()
     start = bias.detach().clone()
     monkeypatch.setattr(trainer, "_run_epoch", scripted_epoch)
+    monkeypatch.setattr("swapnlp.training.trainer.evaluation_pass", scripted_validation)
     metrics = trainer.train()
     assert metrics["best_epoch"] == 2 and metrics["best_validation_accuracy"] == 0.9
     assert torch.equal(model.classifier.bias.detach(), start + 2.0)

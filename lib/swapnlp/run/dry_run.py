@@ -24,6 +24,7 @@ from swapnlp.data import DataLoader
 from swapnlp.data.statistics import count_tokens, oov_rates, split_statistics, vocabulary_sizes
 from swapnlp.nn.util import batch_size_of
 from swapnlp.run.config import TrainingConfig, seed_everything
+from swapnlp.training.evaluation import evaluation_pass
 from swapnlp.training.trainer import GradientDescentTrainer
 
 
@@ -120,14 +121,12 @@ def training_steps(trainer: GradientDescentTrainer, num_batches: int) -> List[Di
 
 
 def validation_step(trainer: GradientDescentTrainer, loader: DataLoader) -> Dict[str, Any]:
-    """One validation batch; checks that trainer.validation_metric is among the metrics the model reports."""
-    trainer.model.eval()
+    """One validation batch, through the evaluation loop training uses; checks that trainer.validation_metric is
+    among the metrics the model reports."""
     batch = next(iter(loader))
-    with torch.inference_mode():
-        output = trainer.forward(batch, training=False)
-    metrics = {"loss": round(float(output["loss"]), 6),
-               **{k: round(v, 6) for k, v in trainer.model.get_metrics(reset=True).items()}}
-    trainer.score({f"validation_{k}": v for k, v in metrics.items()})  # a clear error if unknown
+    metrics = evaluation_pass(trainer.model, [batch], trainer.device, trainer.precision, enable_progress_bar=False)
+    metrics = {"loss": None, **{k: round(v, 6) for k, v in metrics.items()}}
+    trainer.score({f"validation_{k}": v for k, v in metrics.items() if v is not None})  # a clear error if unknown
     return {"batch_size": batch_size_of(batch), "metrics": metrics,
             "validation_metric": ("+" if trainer.metric_sign > 0 else "-") + trainer.metric_name}
 

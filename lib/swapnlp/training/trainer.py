@@ -30,6 +30,7 @@ from swapnlp.nn.util import batch_size_of, move_to_device
 from swapnlp.nn.weights import load_weights, snapshot
 from swapnlp.training import distributed
 from swapnlp.training.checkpointer import Checkpointer
+from swapnlp.training.evaluation import evaluation_pass
 from swapnlp.nn.devices import resolve_device
 from swapnlp.training.learning_rate_schedulers import LearningRateScheduler
 from swapnlp.metrics import Average
@@ -123,22 +124,21 @@ class GradientDescentTrainer(Trainer):
         self._best_state: Optional[Dict[str, torch.Tensor]] = None
 
     # -- one epoch ---------------------------------------------------------------------------------
-    def _run_epoch(self, loader: DataLoader, training: bool, description: str) -> Dict[str, float]:
-        model = self._training_model if training else self.model  # validation needs no gradient averaging
-        model.train(training)
+    def _run_epoch(self, loader: DataLoader, description: str) -> Dict[str, float]:
+        """One training epoch over `loader` (validation is evaluation.py's loop) -> loss and metrics."""
+        self._training_model.train(True)
         loss_average = Average()
         # Distributed: every worker runs as many training batches as the shortest shard (no worker waits).
-        num_batches = distributed.min_across_workers(len(loader), self.device) if training else len(loader)
+        num_batches = distributed.min_across_workers(len(loader), self.device)
         progress = tqdm(itertools.islice(loader, num_batches), total=num_batches, desc=description,
                         disable=not (self.enable_progress_bar and self.primary), leave=False,
                         mininterval=0.5, dynamic_ncols=True)
-        with torch.set_grad_enabled(training):
+        with torch.set_grad_enabled(True):
             for step, batch in enumerate(progress, start=1):
-                loss = self.forward(batch, training)["loss"]
-                if training:
-                    self.backward(loss, f"at epoch {self.epoch + 1}, step {step} (batch {step} of {num_batches})")
-                    if step % self.accumulation == 0 or step == num_batches:
-                        self.optimizer_step()
+                loss = self.forward(batch)["loss"]
+                self.backward(loss, f"at epoch {self.epoch + 1}, step {step} (batch {step} of {num_batches})")
+                if step % self.accumulation == 0 or step == num_batches:
+                    self.optimizer_step()
                 loss_average(loss.item(), weight=batch_size_of(batch))
                 if self.enable_progress_bar and step % 5 == 0:
                     progress.set_postfix(loss=f"{loss_average.get_metric():.4f}",
@@ -213,10 +213,11 @@ class GradientDescentTrainer(Trainer):
         epoch_start = time.perf_counter()
         self.data_loader.set_epoch(self.epoch)
         description = f"epoch {self.epoch + 1}/{self.num_epochs}"
-        metrics = {f"training_{k}": v for k, v in self._run_epoch(self.data_loader, True, description).items()}
+        metrics = {f"training_{k}": v for k, v in self._run_epoch(self.data_loader, description).items()}
         if self.validation_data_loader is not None:
-            with torch.inference_mode():
-                validation = self._run_epoch(self.validation_data_loader, False, "validation")
+            validation = evaluation_pass(self.model, self.validation_data_loader, self.device, self.precision,
+                                         "validation", self.enable_progress_bar and self.primary,
+                                         total=len(self.validation_data_loader), across_workers=True)
             metrics.update({f"validation_{k}": v for k, v in validation.items()})
         metrics["epoch_duration_s"] = time.perf_counter() - epoch_start
         self.epoch += 1
