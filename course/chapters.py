@@ -24,6 +24,7 @@ from course import syllabus
 SANITIZE_FILE = "tests/course/nbval_sanitize.cfg"
 SECTIONS = ("timings", "durations", "addresses", "temporary folders")  # not what the hardware chooses
 NO_OUTPUT_TAG = "no-stored-output"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def sanitize_rules(root: Path = syllabus.ROOT) -> List[Tuple[re.Pattern, str]]:
@@ -40,7 +41,8 @@ def _clean(text: str, rules: List[Tuple[re.Pattern, str]]) -> str:
 
 
 def clean_outputs(notebook: nbformat.NotebookNode, rules: List[Tuple[re.Pattern, str]]) -> nbformat.NotebookNode:
-    """Sanitize every stored text output, drop timestamps and the outputs of `no-stored-output` cells."""
+    """Sanitize every stored text output, drop timestamps, the outputs of `no-stored-output` cells and the
+    saved widget state when no stored output shows a widget."""
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
@@ -54,6 +56,9 @@ def clean_outputs(notebook: nbformat.NotebookNode, rules: List[Tuple[re.Pattern,
             for kind, value in output.get("data", {}).items():
                 if kind.startswith("text/") and isinstance(value, str):
                     output["data"][kind] = _clean(value, rules)
+    if not any(WIDGET_VIEW in output.get("data", {}) for cell in notebook.cells if cell.cell_type == "code"
+               for output in cell.outputs):
+        notebook.metadata.pop("widgets", None)  # the saved state of widgets no stored output shows
     return notebook
 
 

@@ -31,8 +31,20 @@ def test_a_live_page_keeps_no_stored_output() -> None:
     cell = nbformat.v4.new_code_cell("serve_demo(archive)", execution_count=3)
     cell.metadata["tags"] = [NO_OUTPUT_TAG]
     cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<iframe src='http://127.0.0.1:1/'>"})]
-    out = clean_outputs(nbformat.v4.new_notebook(cells=[cell]), sanitize_rules(ROOT)).cells[0]
-    assert out.outputs == [] and out.execution_count is None
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"id": {}}}}
+    cleaned = clean_outputs(notebook, sanitize_rules(ROOT))
+    assert cleaned.cells[0].outputs == [] and cleaned.cells[0].execution_count is None
+    assert "widgets" not in cleaned.metadata  # no stored output shows a widget any more
+
+
+def test_widget_state_stays_while_a_stored_output_shows_the_widget() -> None:
+    cell = nbformat.v4.new_code_cell("wizard")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "id", "version_major": 2, "version_minor": 0}})]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"id": {}}}}
+    assert "widgets" in clean_outputs(notebook, sanitize_rules(ROOT)).metadata
 
 
 def test_cleaning_twice_changes_nothing() -> None:
