@@ -52,6 +52,18 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "\"pretrained_model\": \"minilm\"}}, \"trainer\"+: {\"optimizer\": {...}}}` with T as above and an "
         "AdamW optimizer of your choice.",
     ),
+    "3.1b": (
+        "Chapter 03.1, section 2 (Long reviews: truncate, or fold): a truncated text is cut by the tokenizer; a "
+        "folded one is laid out in segments by the indexer and read segment by segment by the embedder. Both "
+        "configs start from transformer.jsonnet and change only those parts.",
+        "Truncated: `max_length` (at most 512, special tokens included) and `truncation` (\"head\", \"tail\" or "
+        "\"head+tail\") on the reader's tokenizer. Folded: the SAME `max_length` on the token indexer and on the "
+        "token embedder, and none on the tokenizer (it must keep every wordpiece).",
+        "return {\"truncated\": 'local base = import \"transformer.jsonnet\"; base + {\"dataset_reader\"+: "
+        "{\"tokenizer\"+: {...max_length and truncation...}}}', \"folded\": 'local base = ...; base + "
+        "{\"dataset_reader\"+: {\"token_indexers\"+: {\"tokens\"+: {\"max_length\": 256}}}, \"model\"+: {...the "
+        "same max_length under embedder, token_embedders, tokens...}}'} (each config in a triple-quoted string).",
+    ),
     "3.2": (
         "Your page is a folder with an index.html that the server sends for GET /. Start from the built-in "
         "page (lib/swapnlp/serving/page/index.html): it needs a <title> of your own, a text box named after the "
@@ -67,15 +79,17 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "id=\"label\"></strong><div id=\"bars\"></div></section> and the demo.js script tag.",
     ),
     "3.3": (
-        "Two settings change when training moves to several devices: which devices the workers use (the "
-        "top-level \"distributed\" part of the config) and how many instances each worker puts in a batch "
-        "(data_loader.batch_size, counted per worker).",
-        "Every optimizer step averages the gradients of one batch from EACH worker, so a step sees "
-        "batch_size x number of workers instances: the effective batch. To keep it, divide it by "
-        "len(cuda_devices).",
-        "return {\"distributed\": {\"cuda_devices\": list(cuda_devices)}, "
-        "\"data_loader\": {\"batch_size\": effective_batch_size // len(cuda_devices)}} -- and nothing under "
-        "\"trainer\": the distributed list gives each worker its device.",
+        "Both configs start from transformer.jsonnet (`local base = import \"transformer.jsonnet\"; base + {...}`) "
+        "and change only the pretrained_transformer token embedder (and, if you like, the trainer). Its options "
+        "are its constructor's parameters: lib/swapnlp/modules/token_embedders/pretrained_transformer_embedder.py.",
+        "Frozen: `train_parameters: false` on the embedder: no transformer weight gets a gradient and only the "
+        "classification layer learns, so it can take a larger learning rate (1e-3). Fine-tuned: train_parameters "
+        "stays true; `train_layers: 2` (with `cache_frozen_layers: true`) trains only the top two layers, cheaper "
+        "than all six. train_layers alone does not freeze the transformer: its top layers still learn.",
+        "return {\"frozen\": 'local base = import \"transformer.jsonnet\"; base + {\"model\"+: {\"embedder\"+: "
+        "{\"token_embedders\"+: {\"tokens\"+: {\"train_parameters\": false}}}}, \"trainer\"+: {\"optimizer\"+: "
+        "{\"lr\": 1e-3}}}', \"fine_tuned\": 'local base = ...; base + {...the same path to \"tokens\", with the "
+        "top layers to train...}'} (write each config on several lines in a triple-quoted string).",
     ),
     "3.4": (
         "A search space has one entry per std.extVar variable of the config (lr, dropout, num_filters), each "

@@ -108,14 +108,19 @@ EXERCISES: List[Exercise] = [
              "Swap the packaged MiniLM into the config (tokenizer, indexers, embedder, a pooler, an optimizer of "
              "your choice) and reach 0.85 dev accuracy on reviews whose sentiment words training never showed.",
              reads=("experiment_config", "DEV_ACCURACY", "WORK_DIR")),
+    Exercise("3.1b", "Truncate or fold a long review", "03.1", "fold-or-truncate", 15,
+             "Write two configs that let MiniLM read reviews longer than its 512 positions, one truncating and one "
+             "folding, and compare what each reads and how long it takes.",
+             reads=("experiment_configs", "WORK_DIR")),
     Exercise("3.2", "Your own demo page", "03.2", "your-own-demo-page", 15,
              "Write your own demo page (index.html and its files, nothing from the internet) and serve the "
              "trained model with it through --static-dir; a prediction made through the page is the test.",
              reads=("PAGE_DIR", "ARCHIVE", "write_page")),
-    Exercise("3.3", "Train on several workers with the same effective batch", "03.3", "several-workers", 15,
-             "Write the overrides that train on one worker per device with an unchanged effective batch, and "
-             "show that two CPU workers end with the weights of one process.",
-             reads=("ddp_overrides",)),
+    Exercise("3.3", "Freeze or fine-tune: what a laptop can afford", "03.3", "freeze-or-fine-tune", 15,
+             "Write two configs of the same MiniLM experiment, one with the transformer frozen and one fine-tuned, "
+             "train both and compare their dev accuracy and training time; the check compares the transformer's "
+             "weights with the pretrained ones.",
+             reads=("experiment_configs", "RESULTS", "WORK_DIR")),
     Exercise("3.4", "A search space for three kinds of hyperparameter", "03.4", "search-space", 15,
              "Write the search space of a CNN config's learning rate, dropout and number of filters, each with a "
              "distribution that suits it, and run a four-trial search with it.",

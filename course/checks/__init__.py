@@ -28,10 +28,11 @@ from course import progress, syllabus
 from course.checks.core import FAIL_MARK, PASS_MARK, CheckFailed, describe_error, failure_line, one_line, quiet
 from course.checks.demo_page import check_demo_page
 from course.checks.encoder_swap import TARGET_ACCURACY_2_1, check_swapped_encoder
+from course.checks.fold_or_truncate import check_fold_or_truncate
 from course.checks.forward import check_forward
+from course.checks.freeze_or_fine_tune import check_freeze_or_fine_tune
 from course.checks.reader import check_text_to_instance
 from course.checks.search_space import check_search_space
-from course.checks.several_workers import check_distributed_overrides
 from course.checks.transformer_swap import TARGET_ACCURACY_3_1, check_pretrained_swap
 from course.checks.own_encoder import check_own_encoder
 from course.checks.own_predictor import check_own_predictor
@@ -44,8 +45,9 @@ CHECKS: Dict[str, Callable[[Mapping[str, Any]], str]] = {
     "1.2": check_forward,
     "2.1": check_swapped_encoder,
     "3.1": check_pretrained_swap,
+    "3.1b": check_fold_or_truncate,
     "3.2": check_demo_page,
-    "3.3": check_distributed_overrides,
+    "3.3": check_freeze_or_fine_tune,
     "3.4": check_search_space,
     "3.5": check_own_encoder,
     "3.6": check_own_predictor,

@@ -20,7 +20,8 @@ class CheckFailed(Exception):
 
 def failure_line(exercise_id: str, problem: str) -> str:
     problem = one_line(problem).rstrip(".")
-    return f'{FAIL_MARK} Exercise {exercise_id}: {problem}. Hint: course.hint("{exercise_id}")'
+    end = "" if problem.endswith(("?", "!")) else "."  # a question keeps its own mark: "... order? Hint: ..."
+    return f'{FAIL_MARK} Exercise {exercise_id}: {problem}{end} Hint: course.hint("{exercise_id}")'
 
 
 def one_line(text: str, limit: int = 400) -> str:
