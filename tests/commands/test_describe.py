@@ -83,7 +83,7 @@ def test_one_component_with_types_defaults_and_doc(capsys):
 def test_components_and_run_time_parameters_are_marked(capsys):
     _, out, _ = describe(capsys, "model:simple_classifier")
     assert "a component: `swapnlp describe Seq2VecEncoder` lists them" in out
-    assert "Given in Python by the training pipeline, not in a config: vocab." in out
+    assert "Given in Python at run time (hinted Supplied[...]), not in a config: vocab." in out
     _, out, _ = describe(capsys, "optimizer:adam")
     assert "model_parameters" in out.split("Given in Python")[1] and "\n  lr " in out
 
@@ -135,3 +135,14 @@ def test_include_package_components_are_described(capsys, plugin_folder):
     assert code == 0
     assert f"defined in {PLUGIN}.py" in out
     assert "embedding_dim  int    required" in out and "scale          float  default 1.0" in out
+
+
+def test_describe_config_shows_the_top_level_from_the_training_configs_signature(capsys):
+    from swapnlp.commands.main import main
+
+    assert main(["describe", "config"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The top level of a training config: swapnlp.run.config.TrainingConfig")
+    for key in ("train_data_path", "dataset_reader", "model", "trainer", "random_seed", "distributed"):
+        assert f"\n  {key} " in out
+    assert '"type"' not in out.split("In a config:")[1]  # the top level has no type

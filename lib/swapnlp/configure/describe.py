@@ -90,7 +90,7 @@ def format_component(info: ComponentInfo) -> str:
             lines += textwrap.wrap(parameter.doc, WIDTH, initial_indent=" " * (width + 2),
                                    subsequent_indent=" " * (width + 2))
     if info.supplied:
-        lines += ["", f"Given in Python by the training pipeline, not in a config: {', '.join(info.supplied)}."]
+        lines += ["", f"Given in Python at run time (hinted Supplied[...]), not in a config: {', '.join(info.supplied)}."]
     typed = [f'"type": "{info.name}"'] if info.base is not info.cls else []  # the top level has no type
     example = ", ".join(typed + [f'"{p.name}": <{p.type_text}>' for p in info.parameters if p.required])
     lines += ["", "In a config:", f"  {{{example}}}"]
