@@ -12,10 +12,9 @@ errors into one sentence that names the field and says what to send instead.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, NamedTuple, Optional, Sequence, Tuple
+from typing import Annotated, Any, Dict, NamedTuple, Optional, Sequence, Tuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
-from typing_extensions import Annotated
 
 EXAMPLE_TEXT = "a gripping , beautifully acted film"
 

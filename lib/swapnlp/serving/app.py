@@ -20,7 +20,7 @@ import contextlib
 import json
 import logging
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Coroutine, Dict, List, Optional, Sequence, Union
+from typing import Annotated, Any, AsyncIterator, Callable, Coroutine, Dict, List, Optional, Sequence, Union
 
 from fastapi import Body, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -28,7 +28,6 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from typing_extensions import Annotated
 
 from swapnlp.common.errors import ConfigurationError, InputError
 from swapnlp.predictors.request import problem, request_model
