@@ -1,7 +1,8 @@
 """Exercise 3.4: write a search space for a tunable config and run a small tune.
 
-Any valid space over the config's variables passes: a learning rate drawn on a log scale ("loguniform") or given as a grid of values spread over orders of magnitude (a log-spaced
-"choice"); a dropout as a "uniform" range or a "choice"; the number of filters as an "int" range or a "choice".
+Any valid space over the config's variables passes: a learning rate drawn on a log scale ("loguniform") or
+given as a grid of values spread over orders of magnitude (a log-spaced "choice"); a dropout as a "uniform" range
+or a "choice"; the number of filters as an "int" range or a "choice".
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Learner answers written by the tests: for each exercise, a correct answer that differs from the
-reference solution, and subtly wrong ones with a piece of the ❌ line each must produce.
+"""Learner answers written by the tests: for each exercise, correct answers that differ from the reference
+solution (ALTERNATIVES: the one that also goes through nbval), and named mistakes with a piece of the ❌ line each
+must produce (NBVAL_WRONG: the one that goes through nbval).
 
 The code replaces the exercise's stub (`raise NotImplementedError(...)`), at the stub's indentation.
 """
@@ -159,43 +160,12 @@ WRONG_2_1_ALL: Dict[str, Tuple[str, str]] = {
 }
 WRONG_2_1, WRONG_2_1_MESSAGE = WRONG_2_1_ALL["still a bag of embeddings"]
 
-# ------------------------------------------------------------------------------------------------- 3.3
-ALTERNATIVE_3_3 = """
-per_worker, remainder = divmod(effective_batch_size, len(cuda_devices))
-assert remainder == 0, "the effective batch must divide by the number of workers"
-return {"distributed.cuda_devices": [int(device) for device in cuda_devices],
-        "data_loader.batch_size": per_worker}
-"""
-
-WRONG_3_3: Dict[str, Tuple[str, str]] = {
-    "the batch size is not divided": ("""
-return {"distributed": {"cuda_devices": list(cuda_devices)}, "data_loader": {"batch_size": effective_batch_size}}
-""", "batch_size counts per worker"),
-    "devices under the trainer": ("""
-return {"trainer": {"cuda_devices": list(cuda_devices)},
-        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices)}}
-""", 'the top-level "distributed"'),
-    "a number of workers instead of the devices": ("""
-return {"distributed": {"cuda_devices": len(cuda_devices)},
-        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices)}}
-""", "must list the devices you were given"),
-    "multiplied instead of divided": ("""
-return {"distributed": {"cuda_devices": list(cuda_devices)},
-        "data_loader": {"batch_size": effective_batch_size * len(cuda_devices)}}
-""", "not the effective batch"),
-    "turns shuffling on as well": ("""
-return {"distributed": {"cuda_devices": list(cuda_devices)},
-        "data_loader": {"batch_size": effective_batch_size // len(cuda_devices), "shuffle": True}}
-""", "changes more than the devices and the batch size"),
-}
-
-ALTERNATIVES = {"1.1": ALTERNATIVE_1_1, "1.2": ALTERNATIVE_1_2, "2.1": ALTERNATIVE_2_1, "3.3": ALTERNATIVE_3_3}
+ALTERNATIVES = {"1.1": ALTERNATIVE_1_1, "1.2": ALTERNATIVE_1_2, "2.1": ALTERNATIVE_2_1}
 # the one subtly wrong answer per exercise that also goes through nbval
 NBVAL_WRONG = {
     "1.1": WRONG_1_1["label even when there is none"],
     "1.2": WRONG_1_2["forgets the mask"],
     "2.1": (WRONG_2_1, WRONG_2_1_MESSAGE),
-    "3.3": WRONG_3_3["the batch size is not divided"],
 }
 
 
@@ -500,3 +470,86 @@ WRONG_3_6: Dict[str, Tuple[str, str]] = {
 }
 ALTERNATIVES["3.6"] = ALTERNATIVE_3_6
 NBVAL_WRONG["3.6"] = WRONG_3_6["lightest first"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.1b
+# The body of experiment_configs(): {"truncated": Jsonnet, "folded": Jsonnet}, both from transformer.jsonnet.
+def _configs_3_1b(truncated: str, folded: str) -> str:
+    def jsonnet(change: str) -> str:
+        return f'local base = import "transformer.jsonnet";\nbase + {change}'
+    return f'return {{"truncated": """{jsonnet(truncated)}""",\n        "folded": """{jsonnet(folded)}"""}}'
+
+
+_TRUNCATE = '{"dataset_reader"+: {"tokenizer"+: {"max_length": LENGTH, "truncation": "WHICH"}}}'
+_FOLD = ('{"dataset_reader"+: {"token_indexers"+: {"tokens"+: {"max_length": LENGTH}}}, '
+         '"model"+: {"embedder"+: {"token_embedders"+: {"tokens"+: {"max_length": LENGTH}}}}}')
+
+
+def _truncate(length: int = 256, which: str = "head+tail") -> str:
+    return _TRUNCATE.replace("LENGTH", str(length)).replace("WHICH", which)
+
+
+def _fold(length: int = 256) -> str:
+    return _FOLD.replace("LENGTH", str(length))
+
+
+ALTERNATIVES_3_1B = {
+    "the tail of 128, segments of 128": _configs_3_1b(_truncate(128, "tail"), _fold(128)),
+    "the default head of 300, segments of 512": _configs_3_1b('{"dataset_reader"+: {"tokenizer"+: {"max_length": 300}}}',
+                                                              _fold(512)),
+    "parts written in full, a local segment length": _configs_3_1b(
+        '{"dataset_reader"+: {"tokenizer": base.dataset_reader.tokenizer + {"max_length": 64, "truncation": "head"}}}',
+        '{local segment = 100, "dataset_reader"+: {"token_indexers": {"tokens": '
+        'base.dataset_reader.token_indexers.tokens + {"max_length": segment}}}, "model"+: {"embedder": {"token_embedders": '
+        '{"tokens": base.model.embedder.token_embedders.tokens + {"max_length": segment}}}}}'),
+}
+WRONG_3_1B: Dict[str, Tuple[str, str]] = {
+    "folding on the indexer only": (_configs_3_1b(_truncate(), '{"dataset_reader"+: {"token_indexers"+: {"tokens"+: '
+                                                                '{"max_length": 256}}}}'),
+                                    "set the same value on both"),
+    "the folded config truncates": (_configs_3_1b(_truncate(), _truncate(256, "head")), "folding keeps them all"),
+    "the two swapped": (_configs_3_1b(_fold(), _truncate()), "that is folding"),
+    "a max_length beyond the model's positions": (_configs_3_1b(_truncate(1024), _fold()),
+                                                  "more than the 512 it can take"),
+    "a pooler changed on the side": (_configs_3_1b('{"dataset_reader"+: {"tokenizer"+: {"max_length": 256}}, '
+                                                   '"model"+: {"encoder": {"type": "cls_pooler", "embedding_dim": 32}}}',
+                                                   _fold()), "changes model.encoder"),
+}
+ALTERNATIVES["3.1b"] = ALTERNATIVES_3_1B["the tail of 128, segments of 128"]
+NBVAL_WRONG["3.1b"] = WRONG_3_1B["folding on the indexer only"]
+
+
+# ------------------------------------------------------------------------------------------------- 3.3
+# The body of experiment_configs(): {"frozen": Jsonnet, "fine_tuned": Jsonnet}, both from transformer.jsonnet.
+def _configs_3_3(frozen: str, fine_tuned: str) -> str:
+    def jsonnet(change: str) -> str:
+        return f'local base = import "transformer.jsonnet";\nbase + {change}'
+    return f'return {{"frozen": """{jsonnet(frozen)}""",\n        "fine_tuned": """{jsonnet(fine_tuned)}"""}}'
+
+
+def _embedder_3_3(options: str, trainer: str = "") -> str:
+    return '{"model"+: {"embedder"+: {"token_embedders"+: {"tokens"+: ' + options + "}}}" + \
+        (f', "trainer"+: {trainer}' if trainer else "") + "}"
+
+
+_FROZEN = _embedder_3_3('{"train_parameters": false}', '{"optimizer"+: {"lr": 1e-3}}')
+ALTERNATIVES_3_3 = {
+    "frozen; the top two layers with cached frozen ones": _configs_3_3(
+        _FROZEN, _embedder_3_3('{"train_layers": 2, "cache_frozen_layers": true}', '{"optimizer"+: {"lr": 1e-4}}')),
+    "frozen with a learned mix of layers; every layer fine-tuned": _configs_3_3(
+        _embedder_3_3('{"train_parameters": false, "last_layer_only": false}'), "{}"),
+    "frozen with SGD; the top layer, a warm-up schedule and a bert pooler": _configs_3_3(
+        _embedder_3_3('{"train_parameters": false}', '{"optimizer": {"type": "sgd", "lr": 0.1}}'),
+        '{"model"+: {"embedder"+: {"token_embedders"+: {"tokens"+: {"train_layers": 1}}}, '
+        '"encoder": {"type": "bert_pooler", "model_name": base.model.encoder.model_name}}, '
+        '"trainer"+: {"learning_rate_scheduler": {"type": "linear_with_warmup", "warmup_steps": 2}}}'),
+}
+WRONG_3_3: Dict[str, Tuple[str, str]] = {
+    "train_layers taken for freezing": (_configs_3_3(_embedder_3_3('{"train_layers": 1}'), "{}"),
+                                        "your frozen run changed"),
+    "both runs frozen": (_configs_3_3(_FROZEN, _FROZEN), "your fine_tuned run left every transformer weight"),
+    "fewer sentences for the frozen run": (_configs_3_3('{"dataset_reader"+: {"max_instances": 8}, ' + _FROZEN[1:], "{}"),
+                                           "changes dataset_reader.max_instances"),
+}
+ALTERNATIVES["3.3"] = ALTERNATIVES_3_3["frozen; the top two layers with cached frozen ones"]
+NBVAL_WRONG["3.3"] = WRONG_3_3["train_layers taken for freezing"]
