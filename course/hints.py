@@ -49,7 +49,7 @@ HINTS: Dict[str, Tuple[str, ...]] = {
         "small learning rate (1e-5 to 1e-4).",
         "`baseline + {\"dataset_reader\"+: {\"tokenizer\": T, \"token_indexers\": {\"tokens\": T}}, \"model\"+: "
         "{\"embedder\": {\"token_embedders\": {\"tokens\": T}}, \"encoder\": {\"type\": \"mean_pooler\", "
-        "\"pretrained_model\": \"minilm\"}}, \"trainer\"+: {\"optimizer\": {...}}}` with T as above and an "
+        "\"model_name\": \"minilm\"}}, \"trainer\"+: {\"optimizer\": {...}}}` with T as above and an "
         "AdamW optimizer of your choice.",
     ),
     "3.1b": (

@@ -3,6 +3,14 @@
 Everything else in the course (the exercise builder, the checks, hints, the progress table, the index
 notebook) reads this file, so adding a chapter or an exercise starts here.
 
+Exercise ids follow chapters: chapter 01's exercises are 1.1, 1.2, ...; chapter 03.1's exercise is 3.1 (the
+chapter id without its leading zero), its second 3.1b, a third would be 3.1c. Every chapter with something to practise has at least
+one; chapter 04 (the course's conclusion) has none.
+
+An exercise's `minutes` is the time to write it plus the time to run its reference solution. The writing part
+is an estimate (reading the task, trying, perhaps a hint); the running part is measured: REFERENCE_RUN_SECONDS
+holds what executing the solution notebook took (`python -m course run-solutions ID`), and on which CPU.
+
 Paths are relative to the repository root (`ROOT`). The learner works in `WORKSPACE`: their own copies of
 the exercise notebooks, made by `python -m course workspace` (course/workspace.py) and never overwritten.
 """
@@ -134,6 +142,15 @@ EXERCISES: List[Exercise] = [
              "and use it from Python and from swapnlp predict --predictor.",
              reads=("write_module", "ARCHIVE", "WORK_DIR")),
 ]
+
+
+# Seconds to execute a solution notebook top to bottom (`python -m course run-solutions ID`, nice'd), measured on
+# 2 shared cores of an Intel Xeon with AMX (bf16 units: "autocast": "auto" picks bf16 there; a laptop without
+# them runs fp32, slower for the MiniLM exercises 3.1 and 3.3). Exercises not listed were not re-measured.
+REFERENCE_RUN_SECONDS: Dict[str, float] = {
+    "3.1b": 17.6,   # MiniLM reads three long reviews twice (no training)
+    "3.3": 125.5,   # MiniLM trained twice on 240 sentences (frozen: 29 s, top two layers: 66 s)
+}
 
 
 def chapter(chapter_id: str) -> Chapter:

@@ -84,12 +84,23 @@ def _run(folder: Path, notebook: str, home: Path, sanitize: bool) -> NbvalRun:
                     _cells(junit, "failed"), _cells(junit, "passed"))
 
 
+def _selected_exercises(session: pytest.Session) -> List[str]:
+    """The exercise ids of this module's selected tests (`-k 3.3` runs the notebooks of 3.3 only)."""
+    ids = {item.callspec.params["exercise_id"] for item in session.items
+           if item.module is not None and item.module.__name__ == __name__ and hasattr(item, "callspec")
+           and "exercise_id" in item.callspec.params}
+    return [exercise_id for exercise_id in EXERCISE_IDS if exercise_id in ids]
+
+
 @pytest.fixture(scope="module")
-def nbval_runs(tmp_path_factory: pytest.TempPathFactory,
-               pytestconfig: pytest.Config) -> Dict[Tuple[str, str], NbvalRun]:
+def nbval_runs(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config,
+               request: pytest.FixtureRequest) -> Dict[Tuple[str, str], NbvalRun]:
     base = tmp_path_factory.mktemp("nbval")
     jobs = {}
+    selected = _selected_exercises(request.session)
     for exercise in syllabus.EXERCISES:
+        if exercise.id not in selected:
+            continue
         for kind in KINDS:
             folder = base / f"{exercise.id}-{kind}"
             folder.mkdir()
@@ -98,7 +109,7 @@ def nbval_runs(tmp_path_factory: pytest.TempPathFactory,
             jobs[(exercise.id, kind)] = (folder, name, folder / "course-home", kind == "solution")
     workers = int(os.environ.get("COURSE_NBVAL_WORKERS", max(2, min(4, os.cpu_count() or 2))))
     # the slowest notebooks first, so the pool ends together
-    order = sorted(jobs, key=lambda key: (key[0] not in ("3.1", "2.1"), key))  # 3.1 fine-tunes MiniLM
+    order = sorted(jobs, key=lambda key: (key[0] not in ("3.1", "3.3", "2.1"), key))  # 3.1 and 3.3 train MiniLM
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {key: pool.submit(_run, *jobs[key]) for key in order}
         runs = {key: future.result() for key, future in futures.items()}
