@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapnlp import pretrained
+from swapnlp.pretrained import catalog as pretrained
 from swapnlp.common.errors import ConfigurationError
 from swapnlp.pretrained.catalog import packaged_models, resolve_model_path
 
@@ -91,3 +91,12 @@ def test_mpnet_is_assembled_from_the_chunks_of_five_wheels(tmp_path, tiny_bert):
 def test_mpnet_assembly_needs_all_five_wheels(tmp_path):
     with pytest.raises(ConfigurationError, match="make models-mpnet"):
         pretrained.assemble_mpnet(tmp_path)
+
+
+def test_unpacked_models_are_found_in_models_of_the_current_folder_or_a_parent(monkeypatch, tmp_path):
+    monkeypatch.delenv(pretrained.MODELS_DIR_VARIABLE, raising=False)
+    (tmp_path / "chapters").mkdir()
+    monkeypatch.chdir(tmp_path / "chapters")
+    assert tmp_path / "models" in pretrained.models_dirs()
+    monkeypatch.setenv(pretrained.MODELS_DIR_VARIABLE, str(tmp_path / "elsewhere"))
+    assert pretrained.models_dirs() == [tmp_path / "elsewhere"]
