@@ -280,13 +280,13 @@ space["dropout"] = {"type": "uniform", "low": 0.1, "high": 0.6}
 space["lr"] = {"type": "loguniform", "low": 0.0003, "high": 0.3}
 return space
 ''',
-    "an int range on a log scale": _space_3_4(filters='{"type": "int", "low": 4, "high": 64, "log": true}'),
+    "an int range on a log scale": _space_3_4(filters='{"type": "int", "low": 4, "high": 64, "log": True}'),
 }
 ALTERNATIVE_3_4 = ALTERNATIVES_3_4["a log-spaced grid of learning rates"]
 
 WRONG_3_4: Dict[str, Tuple[str, str]] = {
     "a uniform learning rate": (_space_3_4(lr='{"type": "uniform", "low": 0.001, "high": 0.1}'),
-                                'make it a "loguniform"'),
+                                'Make it a "loguniform"'),
     "a variable the config never reads": (_space_3_4(extra=', "embedding_dim": {"type": "choice", "choices": [8, 16]}'),
                                           'the config never reads "embedding_dim"'),
     "dropout forgotten": ('return {"lr": {"type": "loguniform", "low": 0.001, "high": 0.1}, '
