@@ -60,7 +60,7 @@ def recipe_flops(config: Dict[str, Any]) -> Dict[str, float]:
     layers forward and backward (3x forward) over train and forward over dev, then forward over test."""
     from transformers import AutoConfig
 
-    from swapnlp.pretrained.catalog import resolve_model_path
+    from swapnlp.pretrained import resolve_model_path
 
     embedder = config["model"]["embedder"]["token_embedders"]["bert"]
     model = AutoConfig.from_pretrained(resolve_model_path(embedder["model_name"]))

@@ -132,7 +132,7 @@ def huggingface(reviews, max_length: int, bf16: bool, group_by_length: bool,
                               TrainingArguments)
     from transformers.utils import logging
 
-    from swapnlp.pretrained.catalog import resolve_model_path
+    from swapnlp.pretrained import resolve_model_path
 
     logging.set_verbosity_error()
     path = resolve_model_path(MODEL)
