@@ -51,6 +51,17 @@ def test_huggingface_adamw_keeps_the_users_parameter_groups_first():
     assert dense["lr"] == 1e-4 and any(p is block.dense.bias for p in dense["params"])
 
 
+def test_huggingface_adamw_with_everything_but_the_users_group_frozen():
+    """bert.jsonnet's classifier group with the transformer frozen: no bias or LayerNorm is left for the no-decay
+    group, which must then not be made (it would match nothing, an error)."""
+    block = TinyTransformerBlock()
+    block.LayerNorm.requires_grad_(False)
+    optimizer = HuggingfaceAdamWOptimizer(list(block.named_parameters()), lr=1e-5, weight_decay=0.1,
+                                          parameter_groups=[(["^dense\\."], {"lr": 1e-3})])
+    assert [(group["lr"], group["weight_decay"], len(group["params"])) for group in optimizer.param_groups] == [
+        (1e-3, 0.1, 2)]
+
+
 def test_huggingface_adamw_steps_decrease_a_loss():
     torch.manual_seed(0)
     block = TinyTransformerBlock()

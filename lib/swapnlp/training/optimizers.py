@@ -127,8 +127,11 @@ class HuggingfaceAdamWOptimizer(Optimizer, torch.optim.AdamW):
         check_settings(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         no_decay = NO_DECAY if no_decay is None else no_decay
         groups = list(parameter_groups or [])
-        trainable = [name for name, p in model_parameters if p.requires_grad]
-        if no_decay and any(re.search(pattern, name) for pattern in no_decay for name in trainable):
+        # the no-decay group only for trainable parameters no group of the user's has taken (e.g. with the
+        # transformer frozen and the classifier in its own group, there are none left)
+        unclaimed = [name for name, p in model_parameters if p.requires_grad
+                     and not any(re.search(pattern, name) for patterns, _ in groups for pattern in patterns)]
+        if no_decay and any(re.search(pattern, name) for pattern in no_decay for name in unclaimed):
             groups.append((no_decay, {"weight_decay": 0.0}))
         torch_groups = make_parameter_groups(model_parameters, groups)
         super().__init__(torch_groups, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
