@@ -43,8 +43,8 @@ class SimpleClassifier(Model):
         if embedder.get_output_dim() != encoder.get_input_dim():
             raise ConfigurationError(
                 f"model.embedder gives {embedder.get_output_dim()}-dim vectors but model.encoder expects "
-                f"{encoder.get_input_dim()}-dim inputs: make the encoder's input size (embedding_dim / "
-                f"input_size) equal to the embedder's output size.")
+                f"{encoder.get_input_dim()}-dim inputs: make the encoder's input size (its embedding_dim) "
+                f"equal to the embedder's output size.")
         num_labels = vocab.get_vocab_size(label_namespace)
         if num_labels < 2:
             raise ConfigurationError(f'the vocabulary namespace "{label_namespace}" has {num_labels} label(s); '
