@@ -178,13 +178,17 @@ def summarize(rows: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return table
 
 
+def seeds(count: int) -> str:
+    return f"{count} seed" if count == 1 else f"{count} seeds"
+
+
 def format_summary(table: List[Dict[str, Any]]) -> str:
     """The summary as a Markdown table."""
     boe, bert = (Path(config).stem for config in CONFIGS)
     lines = [f"| data | train size | {boe} (median) | {bert} (median) | {bert} - {boe} (mean, 95% interval) |",
              "|---|---|---|---|---|"]
     for entry in table:
-        cells = [f"{entry[name]['median']:.3f} ({entry[name]['seeds']} seeds)" if name in entry else "-"
+        cells = [f"{entry[name]['median']:.3f} ({seeds(entry[name]['seeds'])})" if name in entry else "-"
                  for name in (boe, bert)]
         diff = entry.get("difference")
         gap = (f"{diff['mean']:+.3f} ({diff['interval'][0]:+.3f} to {diff['interval'][1]:+.3f})" if diff else "-")
