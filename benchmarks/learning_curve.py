@@ -199,10 +199,11 @@ def format_summary(table: List[Dict[str, Any]]) -> str:
 def plot(rows: List[Dict[str, Any]], path: Path | None = None):
     """One panel per data set: each run as a faint dot, each config's seed mean as a line, and its 95% bootstrap
     interval over the test examples as a band. -> the matplotlib Figure (saved to `path` if given)."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no global figure that a notebook would show a second time
 
     datasets = [data for data in SIZES if any(row["data"] == data for row in rows)]
-    figure, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
+    figure = Figure(figsize=(5.5 * len(datasets), 4))
+    axes = figure.subplots(1, len(datasets), squeeze=False)
     for axis, data in zip(axes[0], datasets):
         for config, colour in zip(CONFIGS, ("tab:blue", "tab:orange")):
             runs = [row for row in rows if row["data"] == data and row["config"] == config]

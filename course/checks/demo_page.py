@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
 from course.checks.core import CheckFailed, call_learner, learner_object, describe_error
-from course.checks.page_prediction import chromium_path, predict_by_request, predict_in_browser
+from course.checks.page_prediction import (BrowserUnavailable, chromium_path, predict_by_request,
+                                           predict_in_browser)
 
 
 class _PageParser(html.parser.HTMLParser):
@@ -120,10 +121,13 @@ def check_demo_page(namespace: Mapping[str, Any]) -> str:
                 raise CheckFailed(f'the page has no text box for the model\'s field "{field}": add '
                                   f'<textarea name="{field}"></textarea>')
         scripts = page.scripts + [body for url, body in loaded if url.strip().endswith(".js")]
-        browser = chromium_path()
+        browser, label = chromium_path(), None
         if browser is not None:  # a real visit: type, click, and the label shown on the page
-            label = predict_in_browser(base, schema["fields"], schema["labels"], browser)
-        else:  # the page's own request, sent by the check
+            try:
+                label = predict_in_browser(base, schema["fields"], schema["labels"], browser)
+            except BrowserUnavailable:
+                browser = None
+        if browser is None:  # the page's own request, sent by the check
             label = predict_by_request(base, scripts, uses_builtin_script, schema["fields"], _http)
         if label not in schema["labels"]:
             raise CheckFailed(f"the prediction made through your page has no label of the model ({label!r})")

@@ -49,11 +49,26 @@ def predict_in_browser(url: str, fields: Sequence[str], labels: Sequence[str], b
         return pool.submit(_visit, url, fields, browser_path).result()
 
 
+class BrowserUnavailable(Exception):
+    """chromium is installed but did not start (twice): the check then sends the page's request itself."""
+
+
+def _launch(playwright, browser_path: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(2):  # a busy machine can make the first start fail
+        try:
+            return playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS)
+        except PlaywrightError as error:
+            if attempt == 1:
+                raise BrowserUnavailable(str(error).splitlines()[0]) from None
+
+
 def _visit(url: str, fields: Sequence[str], browser_path: str) -> str:
     from playwright.sync_api import Error as PlaywrightError, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS)
+        browser = _launch(playwright, browser_path)
         try:
             page = browser.new_page()
             page.set_default_timeout(10_000)

@@ -320,18 +320,18 @@ baseline + {
 _SWAP_3_1 = '''
 local baseline = import "baseline.jsonnet";
 baseline + {
-  "dataset_reader"+: {"tokenizer": {"type": "pretrained_transformer", "model_name": "minilm"},
+  "dataset_reader"+: {READER_EXTRA"tokenizer": {"type": "pretrained_transformer", "model_name": "minilm"},
                       "token_indexers": {"tokens": INDEXER}},
   "model"+: {"embedder": {"token_embedders": {"tokens": {"type": "pretrained_transformer", "model_name": "minilm"}}},
              "encoder": {"type": "bert_pooler", "pretrained_model": "minilm"}},
-  "trainer"+: {"optimizer": OPTIMIZER}, EXTRA
+  "trainer"+: {"optimizer": OPTIMIZER},
 }
 '''
 
 
 def _swap_3_1(indexer: str = '{"type": "pretrained_transformer", "model_name": "minilm"}',
-              optimizer: str = '{"type": "huggingface_adamw", "lr": 5e-5}', extra: str = "") -> str:
-    text = _SWAP_3_1.replace("INDEXER", indexer).replace("OPTIMIZER", optimizer).replace("EXTRA", extra)
+              optimizer: str = '{"type": "huggingface_adamw", "lr": 5e-5}', reader_extra: str = "") -> str:
+    text = _SWAP_3_1.replace("INDEXER", indexer).replace("OPTIMIZER", optimizer).replace("READER_EXTRA", reader_extra)
     return f"return '''{text}'''"
 
 
@@ -340,7 +340,7 @@ WRONG_3_1: Dict[str, Tuple[str, str]] = {
                                      "a learning rate of 0.01 is large for fine-tuning"),
     "the indexer left as single_id": (_swap_3_1(indexer='{"type": "single_id"}'),
                                       "must be a pretrained_transformer indexer"),
-    "fewer training examples": (_swap_3_1(extra='"dataset_reader"+: {"max_instances": 40},'),
+    "fewer training examples": (_swap_3_1(reader_extra='"max_instances": 40, '),
                                 "you also changed dataset_reader.max_instances"),
     "the indexer names another model": (_swap_3_1(indexer='{"type": "pretrained_transformer", "model_name": "mpnet"}'),
                                         "dataset_reader.token_indexers.tokens.model_name"),

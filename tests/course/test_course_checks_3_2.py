@@ -85,3 +85,19 @@ def test_the_check_leaves_no_server_running(notebook_3_2, tmp_path):
 
     check_with(notebook_3_2, tmp_path, solution_code("3.2"))
     assert not [t for t in threading.enumerate() if t.name.startswith(("swapnlp-demo", "swapnlp-micro"))]
+
+
+def test_a_chromium_that_does_not_start_falls_back_to_the_pages_own_request(notebook_3_2, tmp_path, monkeypatch):
+    starts = []
+
+    def broken_launch(playwright, browser_path):
+        starts.append(browser_path)
+        raise page_prediction.BrowserUnavailable("BrowserType.launch: Target page, context or browser has been closed")
+
+    monkeypatch.setattr("course.checks.demo_page.chromium_path", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(page_prediction, "_launch", broken_launch)
+    passed, line = check_with(notebook_3_2, tmp_path, solution_code("3.2"))
+    assert passed and starts == ["/usr/bin/chromium"], line
+    code, message = WRONG_3_2[sorted(WRONG_3_2)[0]]
+    passed, line = check_with(notebook_3_2, tmp_path / "wrong", code)
+    assert not passed and message in line, line

@@ -26,7 +26,7 @@ from course import builder, status, syllabus, workspace
 
 ROOT = syllabus.ROOT
 BIN = Path(sys.executable).parent
-COPIED = ("course", "solutions", "exercises", "Makefile", ".gitignore", "pyproject.toml")
+COPIED = ("course", "lib", "solutions", "exercises", "Makefile", ".gitignore", "pyproject.toml")  # lib: course.setup() looks for it
 NBVAL_ALL = os.environ.get("COURSE_WORKSPACE_NBVAL_ALL") == "1"
 
 
