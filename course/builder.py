@@ -32,6 +32,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence
+from unittest import mock
 
 import nbformat
 
@@ -210,18 +211,10 @@ def build_exercises(ids: Optional[Sequence[str]] = None, root: Path = syllabus.R
 def _course_environment(root: Path) -> Iterator[None]:
     """While solutions run: a throw-away progress folder (the reference run must not count as the
     developer's own progress) and this checkout first on the kernel's import path."""
-    saved = {name: os.environ.get(name) for name in ("SWAPNLP_COURSE_HOME", "PYTHONPATH")}
+    python_path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
     with tempfile.TemporaryDirectory(prefix="swapnlp-course-") as home:
-        os.environ["SWAPNLP_COURSE_HOME"] = home
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), saved["PYTHONPATH"]) if p)
-        try:
+        with mock.patch.dict(os.environ, {"SWAPNLP_COURSE_HOME": home, "PYTHONPATH": python_path}):
             yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> nbformat.NotebookNode:

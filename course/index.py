@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Iterator, List
+from unittest import mock
 
 import nbformat
 
@@ -72,19 +73,10 @@ def chapter_markdown(chapter: syllabus.Chapter) -> str:
 @contextlib.contextmanager
 def _fresh_learner() -> Iterator[None]:
     """No progress file and no workspace copies while the stored progress table is made."""
-    names = ("SWAPNLP_COURSE_HOME", "SWAPNLP_COURSE_WORKSPACE")
-    saved = {name: os.environ.get(name) for name in names}
     with tempfile.TemporaryDirectory(prefix="swapnlp-index-") as folder:
-        os.environ["SWAPNLP_COURSE_HOME"] = str(Path(folder) / "home")
-        os.environ["SWAPNLP_COURSE_WORKSPACE"] = str(Path(folder) / "workspace")
-        try:
+        with mock.patch.dict(os.environ, {"SWAPNLP_COURSE_HOME": str(Path(folder) / "home"),
+                                          "SWAPNLP_COURSE_WORKSPACE": str(Path(folder) / "workspace")}):
             yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def progress_cell(root: Path = syllabus.ROOT) -> nbformat.NotebookNode:
