@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -193,21 +194,39 @@ def test_a_killed_worker_fails_the_run_cleanly_and_recover_resumes_it(tiny_confi
     assert json.loads((run / "metrics.json").read_text())["epoch"] == 3 and (run / "model.tar.gz").exists()
 
 
+def _torchrun(config_file: Path, run: Path) -> subprocess.CompletedProcess:
+    """`torchrun --standalone --nproc-per-node 2 -m swapnlp.commands.main train CONFIG -s RUN` (faulthandler on:
+    a worker that aborts prints where its Python threads were)."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONFAULTHANDLER": "1"}
+    return subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
+                           "-m", "swapnlp.commands.main", "train", str(config_file), "-s", str(run)],
+                          capture_output=True, text=True, timeout=240, env=env)
+
+
+# Once in CI (and in none of ~80 runs here, alone or beside other work), a torchrun worker died of SIGABRT with
+# only this line from C++, after rank 0 had reached the test-set pass. It comes from inside torch/gloo, not from
+# Python code (pytorch/gloo#514 shows one such abort in gloo's TCP listener). One retry for that signature only,
+# announced as a warning; any other failure, or the same abort twice, fails the test.
+GLOO_ABORT = "terminate called without an active exception"
+
+
 def test_the_same_config_runs_under_torchrun(tiny_config, tmp_path):
     config = _config(tiny_config)
     config["distributed"] = TWO_CPUS
     config["trainer"]["num_epochs"] = 2
     config_file = tmp_path / "config.json"
     config_file.write_text(json.dumps(config))
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    result = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
-                             "-m", "swapnlp.commands.main", "train", str(config_file), "-s", str(tmp_path / "run")],
-                            capture_output=True, text=True, timeout=240, env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
+    run = tmp_path / "run"
+    result = _torchrun(config_file, run)
+    if result.returncode != 0 and GLOO_ABORT in result.stderr:
+        warnings.warn(f"a torchrun worker aborted inside torch/gloo; running again once:\n{result.stderr[-4000:]}")
+        run = tmp_path / "run-again"
+        result = _torchrun(config_file, run)
+    assert result.returncode == 0, result.stderr[-6000:]
     assert sum(line.startswith("epoch 1/2") for line in result.stdout.splitlines()) == 1
     assert result.stdout.count("model archived at") == 1
-    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    assert metrics["epoch"] == 2 and "test_accuracy" in metrics and (tmp_path / "run" / "model.tar.gz").exists()
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["epoch"] == 2 and "test_accuracy" in metrics and (run / "model.tar.gz").exists()
 
 
 # -- configuration errors: said before any worker starts ---------------------------------------------
