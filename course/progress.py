@@ -9,7 +9,7 @@ folder), else the per-user data folder, like platformdirs' `user_data_dir("swapn
                                          "checks": 3, "hints_shown": 1}}}
 
 Every update is a read-modify-write under a lock file, and the new file replaces the old one atomically
-(written to a temporary file in the same folder, flushed, then `os.replace`d): a crash or two notebooks
+(the library's `atomic_write_text`, lib/swapnlp/common/atomic.py): a crash or two notebooks
 checking at once never leave a half-written or lost file.
 """
 
@@ -20,10 +20,11 @@ import datetime as _datetime
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional
+
+from swapnlp.common.atomic import atomic_write_text
 
 from course import syllabus
 
@@ -69,20 +70,6 @@ def load() -> Dict[str, Any]:
     return data
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on `path`.lock (POSIX); elsewhere updates are only atomic, not serialised."""
@@ -107,7 +94,7 @@ def update(change: Callable[[Dict[str, Any]], None]) -> Dict[str, Any]:
         data = load()
         change(data)
         data["version"] = VERSION
-        _write_atomically(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+        atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     return data
 
 

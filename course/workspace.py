@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from swapnlp.common.atomic import atomic_path
+
 from course import syllabus
 
 ENV_VARIABLE = "SWAPNLP_COURSE_WORKSPACE"
@@ -103,12 +105,9 @@ def _write_aside(path: Path, data: bytes) -> Path:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = _write_aside(path, data)
-    try:
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    """`data` replaces `path` all at once (the library's atomic write: lib/swapnlp/common/atomic.py)."""
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def _now() -> str:

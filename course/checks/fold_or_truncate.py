@@ -9,11 +9,10 @@ and what the indexer key is called are the learner's choice.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Tuple
+from typing import Any, Mapping, Tuple
 
-from course.checks.core import CheckFailed, describe_error, exercise_dir, learner_function_result
-from course.checks.encoder_swap import evaluate_config
-from course.checks.transformer_swap import changed_paths
+from course.checks.core import CheckFailed, describe_error
+from course.checks.transformer_swap import learner_experiment_configs
 
 KINDS_3_1B = ("truncated", "folded")
 FREE_PARTS = ("dataset_reader.tokenizer", "dataset_reader.token_indexers", "model.embedder")
@@ -95,23 +94,9 @@ def _check_folded(reader: Any, model: Any, full: int, words: int) -> None:
 
 
 def check_fold_or_truncate(namespace: Mapping[str, Any]) -> str:
-    work_dir = exercise_dir(namespace)
-    texts = learner_function_result(namespace, "experiment_configs", dict,
-                                    'the two configs, {"truncated": ..., "folded": ...}')
-    if sorted(texts) != sorted(KINDS_3_1B):
-        raise CheckFailed(f'experiment_configs() must return exactly the keys "truncated" and "folded", got '
-                          f"{sorted(texts)}")
-    base = evaluate_config((work_dir / "transformer.jsonnet").read_text("utf-8"), work_dir)
-    configs: Dict[str, Dict[str, Any]] = {}
-    for kind in KINDS_3_1B:
-        if not isinstance(texts[kind], str):
-            raise CheckFailed(f'experiment_configs()["{kind}"] must be the config as Jsonnet text')
-        configs[kind] = evaluate_config(texts[kind], work_dir)
-        outside = [p for p in changed_paths(base, configs[kind])
-                   if not any(p == part or p.startswith(part + ".") for part in FREE_PARTS)]
-        if outside:
-            raise CheckFailed(f"your {kind} config changes {outside[0]}: only the tokenizer, the indexers and the "
-                              f"embedder decide how a long text is read, keep the rest as in transformer.jsonnet")
+    why = "only the tokenizer, the indexers and the embedder decide how a long text is read, keep the rest as in " \
+          "transformer.jsonnet"
+    _, _, configs = learner_experiment_configs(namespace, KINDS_3_1B, FREE_PARTS, why)
     for kind in KINDS_3_1B:
         name, positions = _limits(configs[kind])
         words = positions * 2  # well over the model's positions in wordpieces

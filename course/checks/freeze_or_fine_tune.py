@@ -13,9 +13,8 @@ import math
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Tuple
 
-from course.checks.core import CheckFailed, exercise_dir, learner_function_result, learner_object, type_name
-from course.checks.encoder_swap import evaluate_config
-from course.checks.transformer_swap import changed_paths
+from course.checks.core import CheckFailed, learner_object
+from course.checks.transformer_swap import learner_experiment_configs
 
 KINDS_3_3 = ("frozen", "fine_tuned")
 FREE_PARTS = ("model.embedder", "model.encoder", "trainer")
@@ -75,24 +74,11 @@ def moved_tensors(weights: Mapping[str, Any], model_name: str) -> Tuple[List[str
 
 
 def check_freeze_or_fine_tune(namespace: Mapping[str, Any]) -> str:
-    work_dir = exercise_dir(namespace)
-    texts = learner_function_result(namespace, "experiment_configs", dict,
-                                    'the two configs, {"frozen": ..., "fine_tuned": ...}')
-    if sorted(texts) != sorted(KINDS_3_3):
-        raise CheckFailed(f'experiment_configs() must return exactly the keys "frozen" and "fine_tuned", got '
-                          f"{sorted(texts)}")
-    base = evaluate_config((work_dir / "transformer.jsonnet").read_text("utf-8"), work_dir)
+    why = "keep the data and the reader as in transformer.jsonnet, so the two runs compare freezing with fine-tuning"
+    work_dir, base, configs = learner_experiment_configs(namespace, KINDS_3_3, FREE_PARTS, why)
     base_model = _embedder_model(base, "transformer.jsonnet")
     for kind in KINDS_3_3:
-        if not isinstance(texts[kind], str):
-            raise CheckFailed(f'experiment_configs()["{kind}"] must be the config as Jsonnet text, not a '
-                              f"{type_name(texts[kind])}")
-        config = evaluate_config(texts[kind], work_dir)
-        outside = [p for p in changed_paths(base, config)
-                   if not any(p == part or p.startswith(part + ".") for part in FREE_PARTS)]
-        if outside:
-            raise CheckFailed(f"your {kind} config changes {outside[0]}: keep the data and the reader as in "
-                              f"transformer.jsonnet, so the two runs compare freezing with fine-tuning")
+        config = configs[kind]
         if _embedder_model(config, kind) != base_model:
             raise CheckFailed(f"your {kind} config names another pretrained model: keep {base_model!r} so both "
                               f"runs start from the same weights")

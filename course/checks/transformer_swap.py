@@ -8,9 +8,10 @@ epochs and the batch size are the learner's choice.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from pathlib import Path
+from typing import Any, Dict, Mapping, Sequence, Tuple
 
-from course.checks.core import CheckFailed, exercise_dir, learner_function_result
+from course.checks.core import CheckFailed, exercise_dir, learner_function_result, type_name
 from course.checks.encoder_swap import evaluate_config, trained_accuracy
 
 TARGET_ACCURACY_3_1 = 0.85
@@ -25,6 +26,31 @@ def changed_paths(before: Any, after: Any, path: str = "") -> list:
         return [changed for key in sorted(before.keys() | after.keys())
                 for changed in changed_paths(before.get(key), after.get(key), f"{path}.{key}" if path else key)]
     return [] if before == after else [path]
+
+
+def learner_experiment_configs(namespace: Mapping[str, Any], kinds: Sequence[str], free_parts: Sequence[str],
+                       keep: str) -> Tuple[Path, Dict[str, Any], Dict[str, Dict[str, Any]]]:
+    """The learner's `experiment_configs()` of exercises 3.1b and 3.3: {kind: Jsonnet text} with exactly `kinds`,
+    each changing only `free_parts` of the exercise's transformer.jsonnet (`keep` says why the rest stays)
+    -> (the exercise folder, transformer.jsonnet evaluated, {kind: that config evaluated})."""
+    work_dir = exercise_dir(namespace)
+    keys = ", ".join(f'"{kind}": ...' for kind in kinds)
+    texts = learner_function_result(namespace, "experiment_configs", dict, f"the two configs, {{{keys}}}")
+    if sorted(texts) != sorted(kinds):
+        names = " and ".join(f'"{kind}"' for kind in kinds)
+        raise CheckFailed(f"experiment_configs() must return exactly the keys {names}, got {sorted(texts)}")
+    base = evaluate_config((work_dir / "transformer.jsonnet").read_text("utf-8"), work_dir)
+    configs: Dict[str, Dict[str, Any]] = {}
+    for kind in kinds:
+        if not isinstance(texts[kind], str):
+            raise CheckFailed(f'experiment_configs()["{kind}"] must be the config as Jsonnet text, not a '
+                              f"{type_name(texts[kind])}")
+        configs[kind] = evaluate_config(texts[kind], work_dir)
+        outside = [p for p in changed_paths(base, configs[kind])
+                   if not any(p == part or p.startswith(part + ".") for part in free_parts)]
+        if outside:
+            raise CheckFailed(f"your {kind} config changes {outside[0]}: {keep}")
+    return work_dir, base, configs
 
 
 def _model_folder(name: Any, where: str) -> str:
