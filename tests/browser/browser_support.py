@@ -1,8 +1,9 @@
-"""What the browser tests share: the system chromium and its flags, the skip-or-fail rule, a free port, and a
-JupyterLab server on a folder of notebooks.
+"""What the browser tests share: the system chromium and its flags, the skip-or-fail rule, a JupyterLab server
+on a folder of notebooks, and opening the configuration wizard in it (conftest.py holds the `browser` fixture).
 
-    playwright_api = require_chromium()          # at the top of a browser test module
+    require_chromium()                           # at the top of a browser test module (skips it)
     with jupyter_lab(folder, home, token) as base: ...
+    encoder = open_wizard(page, notebook_url, tmp_path)
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 import pytest
+
+from swapnlp.common.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,12 +42,6 @@ def require_chromium():
 def launch_chromium(playwright):
     """The system chromium, headless, never a downloaded browser."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -102,3 +98,18 @@ def run_all_cells_until(page, done, timeout_s: float = 300, retry_s: float = 30)
             retry_at = time.monotonic() + retry_s
         page.wait_for_timeout(1_000)
     return True
+
+
+def open_wizard(page, notebook_url: str, screenshot_folder: Path):
+    """Open the notebook at `notebook_url` (one that shows the configuration wizard) in JupyterLab and run it
+    until the wizard is there -> the encoder's dropdown. Fails the test, with a screenshot, after 300 s."""
+    page.goto(notebook_url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    encoder = page.locator(".swapnlp-choice-model-encoder select")
+    # the kernel imports torch and builds every component first
+    if not run_all_cells_until(page, lambda: encoder.count() > 0):
+        page.screenshot(path=str(screenshot_folder / "no-wizard.png"))
+        pytest.fail(f"the wizard did not appear within 300 s (screenshot: {screenshot_folder / 'no-wizard.png'})")
+    encoder.wait_for(timeout=30_000)
+    return encoder

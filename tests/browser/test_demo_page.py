@@ -12,20 +12,12 @@ import json
 
 import pytest
 
-from browser_support import launch_chromium, require_chromium
+from browser_support import require_chromium
 
 pytestmark = pytest.mark.browser
-playwright_api = require_chromium()
+require_chromium()  # skips this module where chromium is missing (fails it in CI)
 
 REVIEW = "a good , great and fine film : the cast was good"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,7 @@ import urllib.request
 import pytest
 
 from swapnlp.commands.main import build_parser, main
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from swapnlp.common.ports import free_port
 
 
 def test_options_and_their_defaults():
