@@ -228,8 +228,12 @@ def progress_table(link_base: str = "", root: Path = syllabus.ROOT) -> ProgressT
     for chapter in syllabus.CHAPTERS:
         exercises = syllabus.exercises_of(chapter.id)
         passed = sum(1 for e in exercises if data.get(e.id, {}).get("passed"))
-        status = (f"done ({passed}/{len(exercises)} exercises passed)" if exercises and passed == len(exercises)
-                  else f"{passed}/{len(exercises)} exercises passed")
+        if not exercises:
+            status = "reading only (no exercise)"
+        elif passed == len(exercises):
+            status = f"done ({passed}/{len(exercises)} exercises passed)"
+        else:
+            status = f"{passed}/{len(exercises)} exercises passed"
         rows.append(Row("chapter", chapter.id, chapter.title, chapter.minutes, chapter.notebook, status))
         for exercise in exercises:
             rows.append(Row("exercise", exercise.id, exercise.title, exercise.minutes, exercise.workspace_copy,
