@@ -155,7 +155,9 @@ def bootstrap_interval(per_seed: List[List[int]], draws: int = 2000, seed: int =
 
 def summarize(rows: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Per data set and size: each config's median test accuracy over its seeds, and the transformer minus the
-    bag of embeddings on the seeds both have (mean difference, 95% paired bootstrap interval over test examples)."""
+    bag of embeddings on the seeds both have: the mean difference, its 95% paired bootstrap interval over the test
+    examples (how much a different test set could move it), and each seed's own difference (how much a different
+    training sample and initialisation move it)."""
     import statistics
 
     grouped: Dict[Tuple[str, int], Dict[str, Dict[int, Dict[str, Any]]]] = defaultdict(lambda: defaultdict(dict))
@@ -173,7 +175,8 @@ def summarize(rows: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
             diffs = [[int(b) - int(a) for a, b in zip(boe[s]["test_correct"], bert[s]["test_correct"])]
                      for s in shared]
             entry["difference"] = {"mean": sum(map(sum, diffs)) / (len(diffs) * len(diffs[0])),
-                                   "interval": bootstrap_interval(diffs), "seeds": len(shared)}
+                                   "interval": bootstrap_interval(diffs), "seeds": len(shared),
+                                   "per_seed": [sum(diff) / len(diff) for diff in diffs]}
         table.append(entry)
     return table
 
@@ -185,14 +188,15 @@ def seeds(count: int) -> str:
 def format_summary(table: List[Dict[str, Any]]) -> str:
     """The summary as a Markdown table."""
     boe, bert = (Path(config).stem for config in CONFIGS)
-    lines = [f"| data | train size | {boe} (median) | {bert} (median) | {bert} - {boe} (mean, 95% interval) |",
-             "|---|---|---|---|---|"]
+    lines = [f"| data | train size | {boe} (median) | {bert} (median) | {bert} - {boe} (mean, 95% interval) "
+             f"| per seed |", "|---|---|---|---|---|---|"]
     for entry in table:
         cells = [f"{entry[name]['median']:.3f} ({seeds(entry[name]['seeds'])})" if name in entry else "-"
                  for name in (boe, bert)]
         diff = entry.get("difference")
         gap = (f"{diff['mean']:+.3f} ({diff['interval'][0]:+.3f} to {diff['interval'][1]:+.3f})" if diff else "-")
-        lines.append(f"| {entry['data']} | {entry['train_size']} | {cells[0]} | {cells[1]} | {gap} |")
+        per_seed = " / ".join(f"{d:+.3f}" for d in diff["per_seed"]) if diff else "-"
+        lines.append(f"| {entry['data']} | {entry['train_size']} | {cells[0]} | {cells[1]} | {gap} | {per_seed} |")
     return "\n".join(lines)
 
 

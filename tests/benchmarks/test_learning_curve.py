@@ -67,8 +67,10 @@ def test_the_summary_pairs_the_configs_on_the_same_test_examples(load_benchmark)
     assert difference["mean"] == pytest.approx(0.375) and difference["seeds"] == 2
     low, high = difference["interval"]
     assert 0 < low < 0.375 < high <= 1
+    assert difference["per_seed"] == pytest.approx([0.25, 0.5])  # seed 1: 10 of 40; seed 2: 20 of 40
     assert "difference" not in table[200]
-    assert "+0.375" in curve.format_summary(curve.summarize(rows))
+    summary = curve.format_summary(curve.summarize(rows))
+    assert "+0.375" in summary and "+0.250 / +0.500" in summary
 
 
 def test_the_interval_narrows_with_more_test_examples(load_benchmark):
