@@ -8,6 +8,8 @@ the committed images:
 
     SWAPNLP_SAVE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser/test_screenshots.py -p no:xdist
 
+(with an emoji font installed, e.g. `apt-get install fonts-noto-color-emoji`, or the wizard's ✅ is a box).
+
 The demo page serves chapter 03.2's own model when the chapter has been run (runs/chapter-03.2), else the
 tests' tiny one. Required in CI; skipped locally, with a message, when /usr/bin/chromium is absent.
 """
