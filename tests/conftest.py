@@ -8,11 +8,13 @@ among a few neutral filler words, so a bag of embeddings learns it in a couple o
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import random
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -149,3 +151,44 @@ def tiny_transformers(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Pat
 @pytest.fixture(scope="session")
 def tiny_bert(tiny_transformers: Dict[str, Path]) -> str:
     return str(tiny_transformers["bert"])
+
+
+@dataclass
+class LearnerModule:
+    """A learner's own module `name`.py in `folder`, the current folder (as when they run `swapnlp` there).
+    `registered`: {the registrable base class: the name the module registers under it}."""
+
+    folder: Path
+    name: str
+    registered: Dict[type, str]
+
+    def forget(self) -> None:
+        """As in a new process: the module is not imported and its names are not registered."""
+        from swapnlp.common.registry import _REGISTRY
+
+        sys.modules.pop(self.name, None)
+        for base, name in self.registered.items():
+            _REGISTRY.get(base, {}).pop(name, None)
+        importlib.invalidate_caches()
+
+
+@pytest.fixture
+def learner_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., LearnerModule]]:
+    """write(name, source, registered) -> the LearnerModule written to tmp_path/work, not imported yet. The
+    current folder, sys.path (which --include-package extends) and the registry are restored afterwards."""
+    written: List[LearnerModule] = []
+
+    def write(name: str, source: str, registered: Dict[type, str]) -> LearnerModule:
+        folder = tmp_path / "work"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{name}.py").write_text(source)
+        monkeypatch.chdir(folder)
+        monkeypatch.setattr(sys, "path", list(sys.path))
+        module = LearnerModule(folder, name, registered)
+        module.forget()
+        written.append(module)
+        return module
+
+    yield write
+    for module in written:
+        module.forget()

@@ -11,7 +11,6 @@ import textwrap
 import pytest
 
 from swapnlp.commands.main import main
-from swapnlp.common.registry import _REGISTRY
 from swapnlp.modules.seq2vec_encoders import Seq2VecEncoder
 
 PLUGIN = "swapnlp_test_plugin"  # a name no other test module uses
@@ -48,24 +47,15 @@ def write_config(path, config):
     return path
 
 
-def forget_plugin():
-    """As if in a new process: the module is not imported and "max_pool" is not registered."""
-    sys.modules.pop(PLUGIN, None)
-    _REGISTRY.get(Seq2VecEncoder, {}).pop("max_pool", None)
-    importlib.invalidate_caches()
+@pytest.fixture
+def plugin(learner_module):
+    """The learner's module with the "max_pool" encoder, in the current folder, not imported yet."""
+    return learner_module(PLUGIN, PLUGIN_SOURCE, {Seq2VecEncoder: "max_pool"})
 
 
 @pytest.fixture
-def plugin_folder(tmp_path, monkeypatch):
-    """tmp_path/work holds the learner's module; it is the current folder, as when running `swapnlp` there."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    (folder / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE)
-    monkeypatch.chdir(folder)
-    monkeypatch.setattr(sys, "path", list(sys.path))  # import_plugins adds the current folder: undo it after
-    forget_plugin()
-    yield folder
-    forget_plugin()
+def plugin_folder(plugin):
+    return plugin.folder
 
 
 @pytest.fixture
@@ -76,7 +66,7 @@ def plugin_config(tiny_config, plugin_folder):
     return write_config(plugin_folder / "max_pool.json", config)
 
 
-def test_plugin_trains_evaluates_and_predicts(plugin_config, plugin_folder, tiny_dataset, capsys):
+def test_plugin_trains_evaluates_and_predicts(plugin, plugin_config, plugin_folder, tiny_dataset, capsys):
     run = plugin_folder / "run"
     # without --include-package, the error says what is missing and how to fix it
     assert main(["train", str(plugin_config), "-s", str(run)]) == 2
@@ -91,7 +81,7 @@ def test_plugin_trains_evaluates_and_predicts(plugin_config, plugin_folder, tiny
     assert Seq2VecEncoder.by_name("max_pool").__module__ == PLUGIN
 
     # a fresh process knows nothing of the plugin: evaluating the archive needs --include-package too
-    forget_plugin()
+    plugin.forget()
     capsys.readouterr()
     assert main(["evaluate", str(run / "model.tar.gz"), str(tiny_dataset.test)]) == 2
     err = capsys.readouterr().err
@@ -102,7 +92,7 @@ def test_plugin_trains_evaluates_and_predicts(plugin_config, plugin_folder, tiny
                  "--include-package", PLUGIN]) == 0
     assert {"accuracy", "loss"} <= set(json.loads(metrics_file.read_text()))
 
-    forget_plugin()
+    plugin.forget()
     inputs = plugin_folder / "inputs.jsonl"
     inputs.write_text('{"sentence": "a good film"}\n{"sentence": "a bad film"}\n')
     predictions = plugin_folder / "predictions.jsonl"
@@ -112,13 +102,13 @@ def test_plugin_trains_evaluates_and_predicts(plugin_config, plugin_folder, tiny
     assert len(lines) == 2 and all(set(line["probs"]) == {"pos", "neg"} for line in lines)
 
 
-def test_the_archived_model_uses_the_plugin_encoder(plugin_config, plugin_folder):
+def test_the_archived_model_uses_the_plugin_encoder(plugin, plugin_config, plugin_folder):
     from swapnlp.archive import load_archive
     from swapnlp.common.plugins import import_plugins
 
     run = plugin_folder / "run"
     assert main(["train", str(plugin_config), "-s", str(run), "--include-package", PLUGIN]) == 0
-    forget_plugin()
+    plugin.forget()
     import_plugins([PLUGIN])
     model = load_archive(run / "model.tar.gz").model
     assert type(model.encoder).__name__ == "MaxPoolEncoder"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 import textwrap
 
 import pytest
@@ -39,26 +37,12 @@ PLUGIN_SOURCE = textwrap.dedent('''
 ''')
 
 
-def forget_plugin() -> None:
-    from swapnlp.common.registry import _REGISTRY
+@pytest.fixture
+def plugin_folder(learner_module):
+    """tmp_path/work holds the learner's module and is the current folder (not imported yet)."""
     from swapnlp.modules.seq2vec_encoders import Seq2VecEncoder
 
-    sys.modules.pop(PLUGIN, None)
-    _REGISTRY.get(Seq2VecEncoder, {}).pop("max_pool_wizard", None)
-    importlib.invalidate_caches()
-
-
-@pytest.fixture
-def plugin_folder(tmp_path, monkeypatch):
-    """tmp_path/work holds the learner's module and is the current folder (not imported yet)."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    (folder / f"{PLUGIN}.py").write_text(PLUGIN_SOURCE)
-    monkeypatch.chdir(folder)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    forget_plugin()
-    yield folder
-    forget_plugin()
+    return learner_module(PLUGIN, PLUGIN_SOURCE, {Seq2VecEncoder: "max_pool_wizard"}).folder
 
 
 @pytest.fixture
