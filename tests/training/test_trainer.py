@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import List
 
 import pytest
 import torch
@@ -263,20 +264,29 @@ def test_an_interrupted_run_resumes_to_the_same_weights(resume_config, tmp_path,
     assert history(0) == history(1)
 
 
+def count_training_epochs(monkeypatch) -> List[str]:
+    """From now on, the description of every training epoch a trainer runs (validation is not one)."""
+    epochs_run: List[str] = []
+    original = GradientDescentTrainer._run_epoch
+
+    def counting(self, loader, description):
+        epochs_run.append(description)
+        return original(self, loader, description)
+
+    monkeypatch.setattr(GradientDescentTrainer, "_run_epoch", counting)
+    return epochs_run
+
+
 def test_recovering_a_run_does_not_repeat_finished_epochs(tiny_config, tmp_path, monkeypatch):
     config = copy.deepcopy(tiny_config)
     config["trainer"]["num_epochs"] = 2
     train_model(Params(copy.deepcopy(config)), tmp_path / "run")
-    epochs_run = []
-    original = GradientDescentTrainer._run_epoch
-
-    def counting(self, loader, training, description):
-        epochs_run.append(training)
-        return original(self, loader, training, description)
-
-    monkeypatch.setattr(GradientDescentTrainer, "_run_epoch", counting)
+    epochs_run = count_training_epochs(monkeypatch)
+    train_model(Params(copy.deepcopy(config)), tmp_path / "fresh")
+    assert len(epochs_run) == 2  # the counter counts: a fresh run trains both epochs
+    epochs_run.clear()
     train_model(Params(copy.deepcopy(config)), tmp_path / "run", recover=True)
-    assert epochs_run.count(True) == 0  # everything was done already
+    assert epochs_run == []  # everything was done already
     assert (tmp_path / "run" / "model.tar.gz").exists()
 
 
@@ -321,16 +331,9 @@ def test_recovering_a_run_that_stopped_early_trains_no_more(tiny_config, tmp_pat
     config["trainer"].update({"optimizer": {"type": "sgd", "lr": 1e-12}, "num_epochs": 5, "patience": 1})
     train_model(Params(copy.deepcopy(config)), tmp_path / "run")  # nothing improves: stops after epoch 2
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["epoch"] == 2
-    epochs_run = []
-    original = GradientDescentTrainer._run_epoch
-
-    def counting(self, loader, training, description):
-        epochs_run.append(training)
-        return original(self, loader, training, description)
-
-    monkeypatch.setattr(GradientDescentTrainer, "_run_epoch", counting)
+    epochs_run = count_training_epochs(monkeypatch)
     train_model(Params(copy.deepcopy(config)), tmp_path / "run", recover=True)
-    assert epochs_run.count(True) == 0
+    assert epochs_run == []
     assert not (tmp_path / "run" / "metrics_epoch_2.json").exists()
 
 
