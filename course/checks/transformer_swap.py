@@ -1,4 +1,4 @@
-"""Exercise 3.1: swap in a pretrained transformer.
+"""Exercise 3.1: swap in a pretrained transformer (and the vetting of the two configs of 3.1b and 3.3).
 
 Any config passes that swaps the pretrained transformer in (the reader's tokenizer and indexers, the model's
 token embedder, all naming one pretrained model) without Python changes, keeps the data as in the baseline, and
@@ -29,7 +29,7 @@ def changed_paths(before: Any, after: Any, path: str = "") -> list:
 
 
 def learner_experiment_configs(namespace: Mapping[str, Any], kinds: Sequence[str], free_parts: Sequence[str],
-                       keep: str) -> Tuple[Path, Dict[str, Any], Dict[str, Dict[str, Any]]]:
+                               keep: str) -> Tuple[Path, Dict[str, Any], Dict[str, Dict[str, Any]]]:
     """The learner's `experiment_configs()` of exercises 3.1b and 3.3: {kind: Jsonnet text} with exactly `kinds`,
     each changing only `free_parts` of the exercise's transformer.jsonnet (`keep` says why the rest stays)
     -> (the exercise folder, transformer.jsonnet evaluated, {kind: that config evaluated})."""
