@@ -46,11 +46,13 @@ def launch_chromium(playwright):
 
 @contextlib.contextmanager
 def jupyter_lab(folder: Path, home: Path, token: str, env: Optional[Dict[str, str]] = None) -> Iterator[str]:
-    """JupyterLab serving `folder`, with its settings, runtime, workspaces and course progress under `home`;
-    yields its base URL once /lab answers (fails the test after 90 s)."""
+    """JupyterLab serving `folder`, with the project's settings (.jupyter/, as `make lab` sets them) and its own
+    settings, runtime, workspaces and course progress under `home`; yields its base URL once /lab answers (fails
+    the test after 90 s)."""
     environment = {**os.environ, "SWAPNLP_COURSE_HOME": str(home / "course"),
-                   "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-                   "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), **(env or {})}
+                   "JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter"), "JUPYTER_CONFIG_DIR": str(home / "config"),
+                   "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+                   **(env or {})}
     port = free_port()
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
                f"--IdentityProvider.token={token}", "--ServerApp.allow_root=True", f"--ServerApp.root_dir={folder}"]

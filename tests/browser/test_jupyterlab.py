@@ -35,8 +35,7 @@ def lab(tmp_path_factory):
     for notebook in NOTEBOOKS:
         (course_root / notebook).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / notebook, course_root / notebook)
-    project_settings = {"JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter")}  # what `make lab` sets
-    with jupyter_lab(course_root, home, TOKEN, env=project_settings) as base:
+    with jupyter_lab(course_root, home, TOKEN) as base:  # with the project's settings, as `make lab`
         yield base, home / "course" / "progress.json"
 
 

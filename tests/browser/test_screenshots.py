@@ -93,7 +93,7 @@ def wizard_lab(tmp_path_factory):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(WIZARD_CELL)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, str(folder / "wizard.ipynb"))
-    with jupyter_lab(folder, home, TOKEN, env={"JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter")}) as base:
+    with jupyter_lab(folder, home, TOKEN) as base:
         yield base
 
 
