@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import importlib
 import json
-import sys
 import textwrap
 
 import pytest
@@ -123,13 +121,9 @@ def test_an_unknown_package_is_a_clear_error(plugin_folder, plugin_config, capsy
     assert not (plugin_folder / "run").exists()
 
 
-def test_a_plugin_with_a_broken_import_shows_the_real_problem(plugin_folder):
+def test_a_plugin_with_a_broken_import_shows_the_real_problem(learner_module):
     from swapnlp.common.plugins import import_plugins
 
-    (plugin_folder / "swapnlp_test_broken_plugin.py").write_text("import swapnlp_test_not_installed_dependency\n")
-    importlib.invalidate_caches()
-    try:
-        with pytest.raises(ModuleNotFoundError, match="swapnlp_test_not_installed_dependency"):
-            import_plugins(["swapnlp_test_broken_plugin"])
-    finally:
-        sys.modules.pop("swapnlp_test_broken_plugin", None)
+    learner_module("swapnlp_test_broken_plugin", "import swapnlp_test_not_installed_dependency\n", {})
+    with pytest.raises(ModuleNotFoundError, match="swapnlp_test_not_installed_dependency"):
+        import_plugins(["swapnlp_test_broken_plugin"])
